@@ -1,0 +1,129 @@
+"""Softmax, cross-entropy and accuracy for classifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import torch
+from torch import nn
+
+from ._checks import check_float, check_labels
+from .utils import Accumulator
+
+__all__ = [
+    "softmax",
+    "cross_entropy",
+    "accuracy",
+    "evaluate_accuracy",
+    "confusion_matrix",
+    "model_device",
+]
+
+Batches = Iterable[tuple[torch.Tensor, torch.Tensor]]
+
+
+def softmax(X: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """Numerically stable softmax along ``dim``: ``exp(x - max) / sum(exp(x - max))``.
+
+    Subtracting the row maximum changes nothing mathematically but keeps
+    ``exp`` from overflowing, so logits of 1000 work. ``(n, q) -> (n, q)``,
+    each row positive and summing to one.
+    """
+    check_float(X, "X")
+    X_exp = torch.exp(X - X.amax(dim=dim, keepdim=True))
+    return X_exp / X_exp.sum(dim=dim, keepdim=True)
+
+
+def cross_entropy(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy per example from probabilities: ``-log(y_hat[i, y[i]])``.
+
+    Args:
+        y_hat: predicted probabilities, shape ``(n, q)``.
+        y: class indices, shape ``(n,)``, values in ``[0, q)``.
+
+    Returns:
+        Losses of shape ``(n,)``.
+    """
+    if y_hat.ndim != 2 or y.shape != (y_hat.shape[0],):
+        raise ValueError(
+            f"expected y_hat of shape (n, q) and y of shape (n,), "
+            f"got {tuple(y_hat.shape)} and {tuple(y.shape)}"
+        )
+    check_labels(y, y_hat.shape[1])
+    return -torch.log(y_hat[torch.arange(len(y_hat)), y])
+
+
+def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
+    """Number of correct predictions (not the fraction).
+
+    Args:
+        y_hat: scores ``(n, q)`` (logits or probabilities; argmax is taken)
+            or predicted class indices ``(n,)``.
+        y: true class indices, shape ``(n,)``.
+
+    Returns:
+        The count of matches as a float; divide by ``n`` for the accuracy.
+    """
+    if y_hat.ndim == 2:
+        check_labels(y, y_hat.shape[1])
+        y_hat = y_hat.argmax(dim=1)
+    if y_hat.shape != y.shape:
+        raise ValueError(
+            f"predictions {tuple(y_hat.shape)} and labels {tuple(y.shape)} do not match; "
+            "pass scores of shape (n, q) or class indices of shape (n,) with labels (n,)"
+        )
+    return float((y_hat.to(y.dtype) == y).sum())
+
+
+def model_device(net: Callable) -> torch.device | None:
+    """The device of ``net``'s first parameter, or None for a plain function."""
+    if isinstance(net, nn.Module):
+        param = next(net.parameters(), None)
+        if param is not None:
+            return param.device
+    return None
+
+
+def evaluate_accuracy(
+    net: Callable[[torch.Tensor], torch.Tensor], data_iter: Batches
+) -> float:
+    """Fraction of correctly classified examples over all batches of ``data_iter``.
+
+    Batches are moved to ``net``'s device; a module is put in eval mode. Each
+    batch counts with its real size, so a smaller last batch is weighted right.
+    """
+    if isinstance(net, nn.Module):
+        net.eval()
+    device = model_device(net)
+    metric = Accumulator(2)  # correct predictions, examples
+    with torch.no_grad():
+        for X, y in data_iter:
+            if device is not None:
+                X, y = X.to(device), y.to(device)
+            metric.add(accuracy(net(X), y), y.numel())
+    if metric[1] == 0:
+        raise ValueError("data_iter yielded no examples")
+    return metric[0] / metric[1]
+
+
+def confusion_matrix(
+    net: Callable[[torch.Tensor], torch.Tensor], data_iter: Batches, num_classes: int
+) -> torch.Tensor:
+    """Count ``(true, predicted)`` pairs: ``C[i, j]`` is how often class ``i`` was predicted as ``j``.
+
+    Returns:
+        An int64 tensor of shape ``(num_classes, num_classes)`` on the CPU;
+        its diagonal holds the correct predictions.
+    """
+    if isinstance(net, nn.Module):
+        net.eval()
+    device = model_device(net)
+    counts = torch.zeros(num_classes * num_classes, dtype=torch.int64)
+    with torch.no_grad():
+        for X, y in data_iter:
+            if device is not None:
+                X = X.to(device)
+            pred = net(X).argmax(dim=1).cpu()
+            check_labels(y, num_classes)
+            counts += torch.bincount(y.cpu() * num_classes + pred, minlength=num_classes**2)
+    return counts.reshape(num_classes, num_classes)
