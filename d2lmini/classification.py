@@ -123,7 +123,13 @@ def confusion_matrix(
         for X, y in data_iter:
             if device is not None:
                 X = X.to(device)
-            pred = net(X).argmax(dim=1).cpu()
+            scores = net(X)
+            if scores.ndim != 2 or scores.shape[1] != num_classes:  # else counts land in wrong cells
+                raise ValueError(
+                    f"net gives scores of shape {tuple(scores.shape)}, expected (B, {num_classes}) "
+                    f"for num_classes={num_classes}"
+                )
+            pred = scores.argmax(dim=1).cpu()
             check_labels(y, num_classes)
             counts += torch.bincount(y.cpu() * num_classes + pred, minlength=num_classes**2)
     return counts.reshape(num_classes, num_classes)

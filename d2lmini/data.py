@@ -226,10 +226,13 @@ def fashion_mnist_torchvision(train: bool, transform=None, root: str | os.PathLi
     if not in_layout:
         folder = user_cache_dir() / "FashionMNIST" / "raw"
         folder.mkdir(parents=True, exist_ok=True)
-        for name, path in paths.items():
-            if not (folder / name).is_file():
-                read_idx(path, 3 if "images" in name else 1)  # verify before unpacking
-                (folder / name).write_bytes(_read_bytes(path))
+        todo = [name for name in paths if not (folder / name).is_file()]
+        for name in todo:  # verify all before unpacking any: never leave a partial cache
+            read_idx(paths[name], 3 if "images" in name else 1)
+        for name in todo:  # write under a temporary name, then rename: never a truncated file
+            tmp = folder / f".{name}.{os.getpid()}.tmp"
+            tmp.write_bytes(_read_bytes(paths[name]))
+            os.replace(tmp, folder / name)
     return FashionMNIST(str(folder.parents[1]), train=train, transform=transform, download=False)
 
 
@@ -300,7 +303,8 @@ class InMemoryLoader:
 
     def _batch(self, idx: torch.Tensor | slice) -> tuple[torch.Tensor, torch.Tensor]:
         X = self.images[idx]
-        X = X.float().div_(255) if X.dtype == torch.uint8 else X.float()
+        # A slice is a view of the stored images: copy before changing values in place.
+        X = X.float().div_(255) if X.dtype == torch.uint8 else X.to(torch.float32, copy=True)
         if self.normalize is not None:
             X = X.sub_(self.normalize[0]).div_(self.normalize[1])
         return X, self.labels[idx]

@@ -70,8 +70,8 @@ def data_iter(
     stop = n - n % batch_size if last_batch == "drop" else n
     for i in range(0, stop, batch_size):
         idx = order[i : i + batch_size]
-        if last_batch == "wrap" and len(idx) < batch_size:
-            idx = torch.cat([idx, order[: batch_size - len(idx)]])
+        if last_batch == "wrap" and len(idx) < batch_size:  # cycle the order, even if n < batch_size
+            idx = torch.cat([idx, order[torch.arange(batch_size - len(idx)) % n]])
         yield features[idx], labels[idx]
 
 
@@ -129,12 +129,13 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     step size then does not depend on the batch size.
     """
     check_batch_size(batch_size)
+    params = list(params)
+    if any(p.grad is None for p in params):  # check all first: never update only some
+        raise RuntimeError(
+            "a parameter has no gradient: create it with requires_grad=True "
+            "and call loss.backward() before sgd()"
+        )
     with torch.no_grad():
         for p in params:
-            if p.grad is None:
-                raise RuntimeError(
-                    "a parameter has no gradient: create it with requires_grad=True "
-                    "and call loss.backward() before sgd()"
-                )
             p -= lr * p.grad / batch_size
             p.grad.zero_()

@@ -34,19 +34,8 @@ class EpochStats:
     examples_per_sec: float
 
 
-def train_epoch(net: Net, train_iter: Batches, loss: Loss, updater: Updater) -> tuple[float, float]:
-    """Train ``net`` for one pass over ``train_iter``.
-
-    Args:
-        net: maps ``X`` ``(B, ...)`` to logits/probabilities ``(B, q)``.
-        loss: per-example losses ``(B,)`` (``reduction="none"``) or their mean.
-        updater: a ``torch.optim`` optimizer, or a from-scratch function
-            called with the batch size after ``loss.sum().backward()``,
-            e.g. ``lambda n: d2lmini.sgd([W, b], lr, n)``.
-
-    Returns:
-        ``(mean training loss, training accuracy)`` over the epoch's examples.
-    """
+def _epoch_sums(net: Net, train_iter: Batches, loss: Loss, updater: Updater) -> tuple[float, float, int]:
+    """One training pass; returns (summed loss, correct predictions, examples seen)."""
     is_optimizer = isinstance(updater, torch.optim.Optimizer)
     if not (is_optimizer or callable(updater)):
         raise TypeError(
@@ -76,7 +65,24 @@ def train_epoch(net: Net, train_iter: Batches, loss: Loss, updater: Updater) -> 
         seen += len(y)
     if seen == 0:
         raise ValueError("train_iter yielded no examples")
-    return float(loss_sum) / seen, float(correct) / seen
+    return float(loss_sum), float(correct), seen
+
+
+def train_epoch(net: Net, train_iter: Batches, loss: Loss, updater: Updater) -> tuple[float, float]:
+    """Train ``net`` for one pass over ``train_iter``.
+
+    Args:
+        net: maps ``X`` ``(B, ...)`` to logits/probabilities ``(B, q)``.
+        loss: per-example losses ``(B,)`` (``reduction="none"``) or their mean.
+        updater: a ``torch.optim`` optimizer, or a from-scratch function
+            called with the batch size after ``loss.sum().backward()``,
+            e.g. ``lambda n: d2lmini.sgd([W, b], lr, n)``.
+
+    Returns:
+        ``(mean training loss, training accuracy)`` over the epoch's examples.
+    """
+    loss_sum, correct, seen = _epoch_sums(net, train_iter, loss, updater)
+    return loss_sum / seen, correct / seen
 
 
 def _progress(batches: Batches, enabled: bool, epoch: int) -> Batches:
@@ -107,14 +113,13 @@ def train(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num_epo
     history = []
     for epoch in range(1, num_epochs + 1):
         timer = Timer()
-        train_loss, train_acc = train_epoch(net, _progress(train_iter, progress, epoch), loss, updater)
+        loss_sum, correct, seen = _epoch_sums(net, _progress(train_iter, progress, epoch), loss, updater)
         seconds = timer.stop()
-        examples = getattr(train_iter, "num_examples", None) or len(getattr(train_iter, "dataset", ()))
-        test_acc = evaluate_accuracy(net, test_iter)
-        history.append(EpochStats(epoch, train_loss, train_acc, test_acc, seconds,
-                                  examples / seconds if examples else float("nan")))  # fmt: skip
+        stats = EpochStats(epoch, loss_sum / seen, correct / seen, evaluate_accuracy(net, test_iter),
+                           seconds, seen / seconds)  # fmt: skip
+        history.append(stats)
         if animator:
-            animator.add(epoch, (train_loss, train_acc, test_acc))
+            animator.add(epoch, (stats.train_loss, stats.train_acc, stats.test_acc))
     return history
 
 
