@@ -62,10 +62,15 @@ OFFICIAL = {
     "t10k-images-idx3-ubyte": (7840016, "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
     "t10k-labels-idx1-ubyte": (10008, "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
 }  # fmt: skip
-FIX = (
-    "Fix: install the offline copy (apt-get install dataset-fashion-mnist), "
-    f"point {ENV_VAR} at a folder holding the four files, or delete the bad "
-    "file and let d2lmini download the data again."
+FIX_MISSING = (
+    "Fix: install the offline copy (apt-get install dataset-fashion-mnist), point "
+    f"{ENV_VAR} at a folder holding the four files, or call again with download=True "
+    "on a machine with network access."
+)
+FIX_CORRUPT = (
+    "Fix: replace the bad file: reinstall the offline copy (apt-get install "
+    f"dataset-fashion-mnist --reinstall), point {ENV_VAR} at a folder with good files, "
+    "or delete the file and let d2lmini download the data again."
 )
 
 
@@ -81,8 +86,8 @@ def user_cache_dir() -> Path:
 
 def data_dirs(root: str | os.PathLike | None = None) -> list[Path]:
     """The folders searched for Fashion-MNIST, in order (see the module docstring)."""
-    dirs = [Path(root) if root is not None else None,
-            Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None,
+    dirs = [Path(root).expanduser() if root is not None else None,
+            Path(os.environ[ENV_VAR]).expanduser() if os.environ.get(ENV_VAR) else None,
             user_cache_dir(),
             SYSTEM_DIR]  # fmt: skip
     return [d for d in dirs if d is not None]
@@ -110,7 +115,7 @@ def find_fashion_mnist(root: str | os.PathLike | None = None) -> dict[str, Path]
             if missing:
                 raise DatasetError(
                     f"{folder} holds part of Fashion-MNIST but lacks {', '.join(missing)} "
-                    f"(expected each as NAME or NAME.gz). {FIX}"
+                    f"(expected each as NAME or NAME.gz). {FIX_MISSING}"
                 )
             return found  # type: ignore[return-value]
     return None
@@ -123,7 +128,7 @@ def _read_bytes(path: Path) -> bytes:
                 return f.read()
         return path.read_bytes()
     except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
-        raise DatasetError(f"{path} is not a readable gzip/IDX file ({e}). {FIX}") from e
+        raise DatasetError(f"{path} is not a readable gzip/IDX file ({e}). {FIX_CORRUPT}") from e
 
 
 def read_idx(path: str | os.PathLike, ndim: int) -> torch.Tensor:
@@ -143,19 +148,19 @@ def read_idx(path: str | os.PathLike, ndim: int) -> torch.Tensor:
     if len(data) < header or data[:4] != bytes([0, 0, 8, ndim]):
         raise DatasetError(
             f"{path} does not start with an IDX header for {ndim}-D unsigned bytes "
-            f"(expected magic 00 00 08 {ndim:02x}, got {data[:4].hex(' ') or 'an empty file'}). {FIX}"
+            f"(expected magic 00 00 08 {ndim:02x}, got {data[:4].hex(' ') or 'an empty file'}). {FIX_CORRUPT}"
         )
     dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     expected = header + math.prod(dims)
     if len(data) != expected:
         raise DatasetError(
             f"{path} is truncated or padded: its header declares shape {tuple(dims)}, "
-            f"i.e. {expected} bytes, but it holds {len(data)}. {FIX}"
+            f"i.e. {expected} bytes, but it holds {len(data)}. {FIX_CORRUPT}"
         )
     name = path.name.removesuffix(".gz")
     size, digest = OFFICIAL.get(name, (None, None))
     if len(data) == size and hashlib.sha256(data).hexdigest() != digest:
-        raise DatasetError(f"{path} has the size of the official file but not its SHA-256 {digest}. {FIX}")
+        raise DatasetError(f"{path} has the size of the official file but not its SHA-256 {digest}. {FIX_CORRUPT}")
     return torch.frombuffer(bytearray(data), dtype=torch.uint8, offset=header).reshape(dims)
 
 
@@ -163,9 +168,9 @@ def read_idx(path: str | os.PathLike, ndim: int) -> torch.Tensor:
 def _read_pair(images: Path, labels: Path, _mtimes: tuple[float, float]) -> tuple[torch.Tensor, torch.Tensor]:
     X, y = read_idx(images, 3), read_idx(labels, 1).long()
     if len(X) != len(y):
-        raise DatasetError(f"{images} holds {len(X)} images but {labels} holds {len(y)} labels. {FIX}")
+        raise DatasetError(f"{images} holds {len(X)} images but {labels} holds {len(y)} labels. {FIX_CORRUPT}")
     if len(y) and int(y.max()) >= len(FASHION_MNIST_LABELS):
-        raise DatasetError(f"{labels} holds label {int(y.max())}; Fashion-MNIST labels are 0-9. {FIX}")
+        raise DatasetError(f"{labels} holds label {int(y.max())}; Fashion-MNIST labels are 0-9. {FIX_CORRUPT}")
     return X, y
 
 
@@ -179,7 +184,7 @@ def _download(root: str | os.PathLike | None) -> dict[str, Path]:
     except Exception as e:  # no network, blocked mirror, full disk, ...
         raise DatasetError(
             f"Fashion-MNIST was found in none of {[str(d) for d in data_dirs(root)]} "
-            f"and downloading it into {target} failed ({e}). {FIX}"
+            f"and downloading it into {target} failed ({e}). {FIX_MISSING}"
         ) from e
     return find_fashion_mnist(target)  # type: ignore[return-value]
 
@@ -201,7 +206,7 @@ def read_fashion_mnist(
         if not download:
             raise DatasetError(
                 f"Fashion-MNIST was found in none of {[str(d) for d in data_dirs(root)]} "
-                f"and download=False. {FIX}"
+                f"and download=False. {FIX_MISSING}"
             )
         paths = _download(root)
     images, labels = (paths[name] for name in FILES[split])
@@ -211,9 +216,9 @@ def read_fashion_mnist(
 def fashion_mnist_torchvision(train: bool, transform=None, root: str | os.PathLike | None = None):
     """The classic ``torchvision.datasets.FashionMNIST`` over the files ``d2lmini`` finds.
 
-    torchvision wants uncompressed files under ``ROOT/FashionMNIST/raw``; they
-    are unpacked once into the user cache when the found folder has only
-    ``.gz`` files. Indexing it gives ``(image, label)`` with one PIL image
+    torchvision wants uncompressed files under ``ROOT/FashionMNIST/raw``; when
+    the found folder is not laid out so, they are unpacked once into
+    ``~/.cache/d2lmini/torchvision`` (beside the searched cache, never in it). Indexing it gives ``(image, label)`` with one PIL image
     through ``transform`` per example (e.g. ``ToTensor()`` -> ``(1, 28, 28)``).
     """
     from torchvision.datasets import FashionMNIST
@@ -224,7 +229,7 @@ def fashion_mnist_torchvision(train: bool, transform=None, root: str | os.PathLi
         p.parent == folder and p.suffix != ".gz" for p in paths.values()
     )
     if not in_layout:
-        folder = user_cache_dir() / "FashionMNIST" / "raw"
+        folder = user_cache_dir().parent / "torchvision" / "FashionMNIST" / "raw"  # not searched
         folder.mkdir(parents=True, exist_ok=True)
         todo = [name for name in paths if not (folder / name).is_file()]
         for name in todo:  # verify all before unpacking any: never leave a partial cache
@@ -302,12 +307,15 @@ class InMemoryLoader:
         return rounding(self.num_examples / self.batch_size)
 
     def _batch(self, idx: torch.Tensor | slice) -> tuple[torch.Tensor, torch.Tensor]:
-        X = self.images[idx]
+        if isinstance(idx, slice):
+            X, y = self.images[idx], self.labels[idx]
+        else:  # index_select copies whole rows; images[idx] gathers element by element, several times slower
+            X, y = self.images.index_select(0, idx), self.labels.index_select(0, idx)
         # A slice is a view of the stored images: copy before changing values in place.
         X = X.float().div_(255) if X.dtype == torch.uint8 else X.to(torch.float32, copy=True)
         if self.normalize is not None:
             X = X.sub_(self.normalize[0]).div_(self.normalize[1])
-        return X, self.labels[idx]
+        return X, y
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         order = torch.randperm(self.num_examples, generator=self.generator).to(self.images.device) if self.shuffle else None

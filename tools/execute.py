@@ -53,11 +53,12 @@ def execute(path: Path, timeout: int = 600) -> float:
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,  # widget state would make the HTML page load widget JS from a CDN
+        store_widget_state=True,  # nbclient's output-widget hooks need it; dropped below
     )  # fmt: skip
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)  # stored widget state makes the HTML load widget JS from a CDN
     nb.metadata.setdefault("d2lmini", {})["execution"] = {"seconds": round(seconds, 1), **hardware()}
     nbformat.write(nb, path)
     return seconds
