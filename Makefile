@@ -1,14 +1,24 @@
-# make book  - build the HTML book into _build/html (creates .venv on first use)
-# make test  - unit tests, nbval re-run of every chapter, -W book build, browser check
+# make book     - build the HTML book into _build/html (creates .venv and node_modules on first use)
+# make test     - unit tests, nbval re-run of every chapter, -W builds, built-site and browser checks
+# make student  - the student edition (every answer removed) into _build/student/html
 # make execute [NB=chapters/xx.ipynb] - re-execute notebooks in place (authors)
+# make sync-install-cell - rewrite every chapter's first cell from _config.yml (lead, between edits)
+#
+# Needs python3 (with venv), make and npm; `make test` also needs Chromium
+# (/usr/bin/chromium, or set CHROMIUM). .ci/run installs all of them on Debian.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
 STAMP := $(VENV)/.installed-stamp
+# MathJax (and any other browser asset) comes from npm, pinned by
+# package-lock.json; tools/d2lmini_book.py copies it into the built site.
+NODE_STAMP := node_modules/.installed-stamp
+JB_FLAGS := -W -n --keep-going
 NB ?=
 
-.PHONY: book test unit notebooks browser execute student clean
+.PHONY: book student test unit notebooks browser execute sync-install-cell clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,21 +26,44 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt -e .
 	touch $@
 
-book: $(STAMP)
-	$(PY) tools/execution_report.py
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
-unit: $(STAMP)
-	$(PY) -m pytest -q tests
+book: $(STAMP) $(NODE_STAMP)
+	$(PY) tools/execution_report.py
+	$(JB) build . $(JB_FLAGS)
+
+student: $(STAMP) $(NODE_STAMP)
+	$(PY) tools/execution_report.py
+	$(PY) tools/student_config.py _build/student/_config.yml
+	$(JB) build . --config _build/student/_config.yml --path-output _build/student $(JB_FLAGS)
+	rm -rf _build/student/html
+	mv _build/student/_build/html _build/student/html
+	@echo "Student edition: _build/student/html/index.html"
+
+unit: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest -q -m "not browser" tests
 
 notebooks: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	    --nbval-sanitize-with nbval_sanitize.cfg chapters
 
-test: unit notebooks book
+# Checks of the built site (_build/html and _build/student/html): no CDN,
+# exercises and answers, then every page in headless Chromium.
+browser: $(STAMP)
+	$(PY) -m pytest -q -m browser tests
+
+test: $(STAMP) $(NODE_STAMP)
+	$(MAKE) unit notebooks
+	$(MAKE) book student
+	$(MAKE) browser
 
 execute: $(STAMP)
 	$(PY) tools/execute.py $(NB)
+
+sync-install-cell: $(STAMP)
+	$(PY) tools/sync_install_cell.py
 
 clean:
 	rm -rf _build

@@ -129,9 +129,10 @@ class Animator:
     In a plain script, each ``add`` prints the values as text instead and the
     finished figure stays available as ``animator.fig`` (``savefig`` it).
 
+    The other arguments (labels, limits, scales, formats, size) are as in ``plot``.
+
     Args:
         legend: one name per curve; the order of the values given to ``add``.
-        Other arguments as in ``plot``.
     """
 
     def __init__(self, xlabel: str | None = None, ylabel: str | None = None,

@@ -1,7 +1,11 @@
 """Write execution.md: how long each chapter took to execute, and on what hardware.
 
-The numbers come from the notebook metadata that tools/execute.py records,
-so the page always describes the stored outputs.
+Usage: python tools/execution_report.py   (``make book`` runs it before every build)
+
+The numbers come from the notebook metadata that tools/execute.py records
+(``d2lmini.execution``) when it runs a chapter top to bottom, so the page
+always describes the stored outputs and is never typed by hand. execution.md
+is generated (and gitignored); edit this file to change the page.
 """
 
 from __future__ import annotations
@@ -10,36 +14,65 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from bookconfig import ROOT, chapter_notebooks
 
 
-def rows() -> list[str]:
-    out = []
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+def title_of(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            return cell.source.splitlines()[0][2:].strip()
+    return fallback
+
+
+def hardware(run: dict) -> str:
+    text = f"{run.get('cpu', '?')}, {run.get('cores', '?')} cores"
+    return text + (f", {run['gpu']}" if run.get("gpu") else ", no GPU")
+
+
+def rows(root: Path) -> tuple[list[str], float]:
+    out, total = [], 0.0
+    for path in chapter_notebooks(root):
         nb = nbformat.read(path, as_version=4)
-        title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells if c.cell_type == "markdown"), path.stem)
+        doc = path.relative_to(root).with_suffix("").as_posix()
+        name = f"{{doc}}`{title_of(nb, path.stem)} <{doc}>`"
         run = nb.metadata.get("d2lmini", {}).get("execution")
-        if run is None:
-            out.append(f"| {title} | not recorded | | |")
+        if not run:
+            out.append(f"| {name} | not recorded | | | |")
             continue
-        hw = f"{run['cpu']}, {run['cores']} cores" + (f", {run['gpu']}" if run.get("gpu") else "")
-        out.append(f"| {title} | {run['seconds']:.1f} | {hw} | {run['torch']} |")
-    return out
+        total += float(run["seconds"])
+        out.append(
+            f"| {name} | {float(run['seconds']):.1f} | {hardware(run)} | {run.get('torch', '?')} "
+            f"| {run.get('python', '?')} |"
+        )
+    return out, total
+
+
+def render(root: Path = ROOT) -> str:
+    table, total = rows(root)
+    return "\n".join(
+        [
+            "# Execution report",
+            "",
+            "How long each chapter took to execute, top to bottom in a fresh kernel, when",
+            "its stored outputs were computed, and on which machine. The book shows exactly",
+            "those outputs; CI re-runs every chapter and compares (nbval). The numbers are",
+            "read from the notebooks' metadata, written by `tools/execute.py`",
+            "(`make execute`), and this page is regenerated at every build.",
+            "",
+            "| Chapter | Seconds | Hardware | PyTorch | Python |",
+            "| --- | ---: | --- | --- | --- |",
+            *table,
+            f"| **All chapters** | **{total:.1f}** | | | |",
+            "",
+            "Timings are wall-clock seconds including start-up and data loading; on a",
+            "shared or busy machine they are longer. A GPU shortens the later chapters.",
+            "",
+        ]
+    )
 
 
 def main() -> None:
-    lines = [
-        "# Execution report",
-        "",
-        "How long each chapter's stored outputs took to compute, measured by",
-        "`tools/execute.py` when the notebook was last executed top to bottom.",
-        "",
-        "| Chapter | Seconds | Hardware | PyTorch |",
-        "| --- | ---: | --- | --- |",
-        *rows(),
-        "",
-    ]
-    (ROOT / "execution.md").write_text("\n".join(lines))
+    (ROOT / "execution.md").write_text(render(ROOT), encoding="utf8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,221 @@
+"""The chapter notebooks follow the rules of the book (README, "Writing a chapter").
+
+Every rule is checked twice: on each chapter of _toc.yml, and on small fixture
+notebooks under tests/fixtures/ where the rule is planted broken, so that a
+check that silently passes everything would fail here. The checks live in
+tools/check_notebooks.py (also a command for authors).
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(ROOT / "tools"))
+
+import check_notebooks as cn  # noqa: E402
+from bookconfig import chapter_notebooks, install_cell_source, toc_files  # noqa: E402
+
+CHAPTERS = chapter_notebooks(ROOT)
+
+
+def read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+# --- Every chapter ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check", list(cn.CHECKS))
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_follows_rule(chapter: Path, check: str):
+    problems = cn.CHECKS[check](read(chapter))
+    assert not problems, f"{chapter.relative_to(ROOT)} ({check}):\n  " + "\n  ".join(problems)
+
+
+def test_every_chapter_is_in_the_toc():
+    in_toc = {f"{f}.ipynb" for f in toc_files(ROOT)}
+    on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb")}
+    assert on_disk - in_toc == set(), "chapters missing from _toc.yml"
+    assert {f for f in in_toc if f.startswith("chapters/")} - on_disk == set(), "_toc.yml names missing chapters"
+
+
+def test_exercise_labels_are_unique_across_the_book():
+    owner: dict[str, str] = {}
+    clashes = []
+    for chapter in CHAPTERS:
+        for label in cn.exercises(read(chapter)).labels:
+            if label in owner and owner[label] != chapter.stem:
+                clashes.append(f"{label}: {owner[label]} and {chapter.stem}")
+            owner.setdefault(label, chapter.stem)
+    assert not clashes
+
+
+# --- The checks catch what they should (fixtures) ------------------------------------
+
+
+@pytest.fixture
+def good():
+    return read(FIXTURES / "chapter_good.ipynb")
+
+
+def test_good_fixture_passes_every_check(good):
+    assert cn.check(FIXTURES / "chapter_good.ipynb") == []
+
+
+def test_planted_orphan_exercise_is_caught():
+    found = cn.exercises(read(FIXTURES / "orphan_exercise.ipynb"))
+    assert found.labels == ["ex-orphan-1", "ex-orphan-2"]
+    assert found.problems == ["exercise 'ex-orphan-2' has no solution"]
+    assert any("ex-orphan-2" in p for p in cn.check_exercises(read(FIXTURES / "orphan_exercise.ipynb")))
+
+
+def test_planted_orphan_solution_is_caught():
+    found = cn.exercises(read(FIXTURES / "orphan_solution.ipynb"))
+    assert len(found.problems) == 1
+    assert "ex-missing-9" in found.problems[0] and "does not exist" in found.problems[0]
+
+
+def test_removing_a_solution_from_the_good_fixture_is_caught(good):
+    cell = next(c for c in good.cells if "{solution} ex-fixture-3" in c.source)
+    cell.source = cell.source.replace("```{solution} ex-fixture-3", "```{note}")
+    assert cn.check_exercises(good) == ["exercise 'ex-fixture-3' has no solution"]
+
+
+def test_fewer_than_six_exercises_is_caught():
+    problems = cn.check_exercises(read(FIXTURES / "orphan_exercise.ipynb"))
+    assert "2 exercises; a chapter needs at least 6" in problems
+
+
+@pytest.mark.parametrize(
+    "markdown, problem",
+    [
+        ("```{exercise}\nNo label.\n```", "without a :label:"),
+        ("```{exercise}\n:label: ex-a-1\nQ\n```\n```{exercise}\n:label: ex-a-1\nQ\n```\n"
+         "```{solution} ex-a-1\nA\n```", "used twice"),
+        ("```{exercise}\n:label: ex-a-1\nQ\n```\n```{solution} ex-a-1\nA\n```\n```{solution} ex-a-1\nB\n```",
+         "two solutions"),
+        ("```{solution} ex-a-1\nA\n```\n```{exercise}\n:label: ex-a-1\nQ\n```", "does not exist before it"),
+        ("```{exercise}\n:label: ex-a-1\nQ\n```\n```{solution-start} ex-a-1\n```\ntext", "has no solution-end"),
+        ("```{exercise}\n:label: ex-a-1\nQ\n```\n```{solution} ex-a-1\nA\n```\n```{solution-end}\n```",
+         "solution-end without a solution-start"),
+    ],
+    ids=["no-label", "duplicate-label", "two-solutions", "solution-first", "open-gate", "stray-end"],
+)  # fmt: skip
+def test_exercise_structure_errors_are_caught(markdown, problem):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown)])
+    assert any(problem in p for p in cn.exercises(nb).problems), cn.exercises(nb).problems
+
+
+def test_directives_inside_code_blocks_are_text():
+    source = (
+        "````{exercise}\n:label: ex-a-1\n\nWhat does MyST make of this?\n\n"
+        "```markdown\n```{solution} ex-zzz-1\n```\n```\n````\n\n"
+        ":::{solution} ex-a-1\n:class: dropdown\nColon fences work too.\n:::"
+    )
+    found = cn.directives(source)
+    assert [(d.name, d.argument) for d in found] == [("exercise", ""), ("solution", "ex-a-1")]
+    assert found[0].options == {"label": "ex-a-1"}
+
+
+def test_gated_solutions_are_understood(good):
+    found = cn.exercises(good)
+    assert found.labels == [f"ex-fixture-{i}" for i in range(1, 7)]
+    assert found.solved == found.labels and found.problems == []
+
+
+def test_out_of_order_execution_is_caught(good):
+    cells = cn.code_cells(good)
+    cells[1].execution_count, cells[2].execution_count = cells[2].execution_count, cells[1].execution_count
+    assert cn.check_execution_order(good)
+
+
+def test_unexecuted_cell_is_caught(good):
+    cn.code_cells(good)[-1].execution_count = None
+    assert cn.check_execution_order(good)
+
+
+def test_error_without_tag_is_caught(good):
+    cell = next(c for c in good.cells if "raises-exception" in cn.tags(c))
+    cell.metadata["tags"] = []
+    assert any("without the raises-exception tag" in p for p in cn.check_errors(good))
+
+
+def test_raises_exception_without_error_is_caught(good):
+    cell = next(c for c in good.cells if "raises-exception" in cn.tags(c))
+    cell.outputs = []
+    assert any("stores no error" in p for p in cn.check_errors(good))
+
+
+@pytest.mark.parametrize("keep", [["nbval-ignore-output"], ["remove-output"], []])
+def test_widget_cell_without_tags_is_caught(good, keep):
+    cell = next(c for c in good.cells if cn.is_widget_cell(c))
+    cell.metadata["tags"] = keep
+    assert cn.check_widgets(good)
+
+
+def test_widget_detected_from_its_output_alone(good):
+    cell = next(c for c in good.cells if cn.is_widget_cell(c))
+    cell.source = "show_slider()"  # a helper defined elsewhere; the output gives it away
+    assert cn.is_widget_cell(cell)
+
+
+def test_stored_widget_state_is_caught(good):
+    good.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    assert any("widget state" in p for p in cn.check_widgets(good))
+
+
+def test_missing_assertion_cell_is_caught(good):
+    for cell in good.cells:
+        if "remove-cell" in cn.tags(cell):
+            cell.metadata["tags"] = []
+    assert cn.check_assertions(good)
+
+
+def test_svg_output_is_caught(good):
+    cell = next(c for c in cn.code_cells(good) if any("image/png" in o.get("data", {}) for o in c.outputs))
+    cell.outputs.append(nbformat.v4.new_output("display_data", data={"image/svg+xml": "<svg/>"}))
+    assert cn.check_images(good)
+
+
+def test_install_cell_mismatch_is_caught(good):
+    first = cn.code_cells(good)[0]
+    assert first.source == install_cell_source()
+    bad = copy.deepcopy(good)
+    cn.code_cells(bad)[0].source = first.source.replace("github.com/", "gitlab.com/")
+    assert cn.check_install_cell(bad)
+    assert cn.check_install_cell(good, expected=first.source.replace("@v", "@release-"))
+
+
+def test_placeholder_text_and_missing_sections_are_caught(good):
+    good.cells[0].source += "\n\nThis section is coming soon."
+    good.cells = [c for c in good.cells if not c.source.startswith("## Summary")]
+    problems = cn.check_structure(good)
+    assert any("coming soon" in p for p in problems)
+    assert any("## Summary" in p for p in problems)
+
+
+def test_missing_execution_record_is_caught(good):
+    del good.metadata["d2lmini"]
+    assert cn.check_execution_record(good)
+
+
+def test_html_check_catches_orphans():
+    page = """
+    <div class="exercise admonition" id="ex-a-1"><p class="admonition-title">Exercise 1</p></div>
+    <div class="solution dropdown admonition" id="s1">
+      <p class="admonition-title">Solution to<a class="reference internal" href="#ex-a-1"> Exercise 1</a></p></div>
+    <div class="exercise admonition" id="ex-a-2"><p class="admonition-title">Exercise 2</p></div>
+    <div class="solution dropdown admonition" id="s2">
+      <p class="admonition-title">Solution to<a class="reference internal" href="#ex-a-9"> Exercise 9</a></p></div>
+    """
+    problems = cn.html_exercise_problems(page)
+    assert "exercise 'ex-a-2' has no solution" in problems
+    assert any("'s2' points to a missing exercise" in p for p in problems)
+    assert len(problems) == 2
