@@ -324,12 +324,17 @@ class InMemoryLoader:
             yield self._batch(order[window] if order is not None else window)
 
 
-def _resize(images: torch.Tensor, size: int | tuple[int, int], chunk: int = 2048) -> torch.Tensor:
+def _image_size(resize: int | tuple[int, int]) -> tuple[int, int]:
+    """``resize`` as a ``(height, width)`` pair of positive ints, or a ``ValueError``."""
+    size = (resize, resize) if isinstance(resize, int) else resize
+    if not (isinstance(size, tuple) and len(size) == 2
+            and all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in size)):  # fmt: skip
+        raise ValueError(f"resize must be None, a positive int or a (height, width) pair of positive ints, got {resize!r}")
+    return size
+
+
+def _resize(images: torch.Tensor, size: tuple[int, int], chunk: int = 2048) -> torch.Tensor:
     """Resize uint8 ``(N, C, H, W)`` images once, bilinear with antialiasing, to uint8 ``(N, C, h, w)``."""
-    if isinstance(size, int) and not isinstance(size, bool):
-        size = (size, size)
-    if not (isinstance(size, tuple) and len(size) == 2 and all(isinstance(s, int) and s > 0 for s in size)):
-        raise ValueError(f"resize must be None, a positive int or a (height, width) pair of positive ints, got {size!r}")
     out = torch.empty((len(images), images.shape[1], *size), dtype=torch.uint8)
     for i in range(0, len(images), chunk):
         part = images[i : i + chunk].float()
@@ -364,12 +369,13 @@ def load_data_fashion_mnist(
         10,000 examples.
     """
     check_batch_size(batch_size)
+    size = None if resize is None else _image_size(resize)
     loaders = []
     for split in ("train", "test"):
         images, labels = read_fashion_mnist(split, root, download)
         images = images.unsqueeze(1)
-        if resize is not None:
-            images = _resize(images, resize)
+        if size is not None:
+            images = _resize(images, size)
         loaders.append(InMemoryLoader(images, labels, batch_size, shuffle=split == "train",
                                       device=device, normalize=normalize))  # fmt: skip
     return loaders[0], loaders[1]

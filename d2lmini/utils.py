@@ -24,7 +24,7 @@ def seed(n: int) -> None:
     Args:
         n: a non-negative integer seed.
     """
-    if not isinstance(n, int) or n < 0:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"seed expects a non-negative int, got {n!r}")
     # cuBLAS needs this before its first call to be deterministic on CUDA.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
@@ -98,7 +98,7 @@ class Accumulator:
     """
 
     def __init__(self, n: int) -> None:
-        if not isinstance(n, int) or n <= 0:
+        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
             raise ValueError(f"Accumulator needs a positive number of slots, got {n!r}")
         self.data = [0.0] * n
 

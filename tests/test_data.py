@@ -388,7 +388,13 @@ def test_resize_applied_once_to_the_stored_images(isolated, resize, shape):
     torch.testing.assert_close(X[1], torch.full((1, *shape), 8 / 255))
 
 
-@pytest.mark.parametrize("resize", [0, -3, True, 2.5, "32", (32,), (32, 0), (32, 32, 1), (16.0, 16)])
+def test_resize_is_checked_before_any_file_is_read(isolated):
+    # isolated holds no data: a bad resize must be reported, not the missing files
+    with pytest.raises(ValueError, match="resize must be None"):
+        d2lmini.load_data_fashion_mnist(4, resize=(28,), download=False)
+
+
+@pytest.mark.parametrize("resize", [0, -3, True, 2.5, "32", (32,), (32, 0), (32, 32, 1), (16.0, 16), (True, 28)])
 def test_unknown_resize_values(isolated, resize):
     write_fashion(isolated["root"])
     with pytest.raises(ValueError, match="resize must be None, a positive int or a \\(height, width\\) pair"):

@@ -63,7 +63,7 @@ def test_seed_requests_determinism(monkeypatch):
     assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":16:8"  # a user's setting is kept
 
 
-@pytest.mark.parametrize("n", [-1, 1.5, "3", None])
+@pytest.mark.parametrize("n", [-1, 1.5, "3", None, True])
 def test_seed_rejects_bad_values(n):
     with pytest.raises(ValueError, match=f"seed expects a non-negative int, got {n!r}"):
         d2lmini.seed(n)
@@ -158,7 +158,7 @@ def test_accumulator_wrong_arity(values):
     assert metric.data == [0.0, 0.0]
 
 
-@pytest.mark.parametrize("n", [0, -1, 2.0])
+@pytest.mark.parametrize("n", [0, -1, 2.0, True])
 def test_accumulator_needs_positive_slots(n):
     with pytest.raises(ValueError, match=f"Accumulator needs a positive number of slots, got {n!r}"):
         d2lmini.Accumulator(n)
