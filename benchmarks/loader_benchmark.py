@@ -39,6 +39,7 @@ from torch.utils.data import DataLoader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo's d2lmini, also without install
 import d2lmini  # noqa: E402
+from tools.execute import cpu_name  # noqa: E402
 
 BATCH = 256
 LR = 0.1
@@ -84,17 +85,6 @@ def softmax_regression(train_iter, test_iter, epochs: int) -> tuple[float, list[
     return time.perf_counter() - start, [s.test_acc for s in history]
 
 
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo (falls back to platform.processor())."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
@@ -106,7 +96,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     # 4 workers on a 2-core machine is the classic recipe being measured, not a mistake
     warnings.filterwarnings("ignore", message="This DataLoader will create")
-    print(f"# loader benchmark: {cpu_model()}, {os.cpu_count()} CPUs, torch {torch.__version__} "
+    print(f"# loader benchmark: {cpu_name()}, {os.cpu_count()} CPUs, torch {torch.__version__} "
           f"({torch.get_num_threads()} threads), torchvision {torchvision.__version__}, "
           f"python {platform.python_version()}; load average at the start {os.getloadavg()[0]:.2f}\n")  # fmt: skip
 
