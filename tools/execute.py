@@ -54,6 +54,7 @@ def execute(path: Path, timeout: int = 600) -> float:
         nb, timeout=timeout, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,  # nbclient's output-widget hooks need it; dropped below
+        record_timing=False,  # per-cell timestamps would make every re-run a diff
     )  # fmt: skip
     start = time.perf_counter()
     client.execute()
