@@ -231,10 +231,10 @@ def fashion_mnist_torchvision(train: bool, transform=None, root: str | os.PathLi
     if not in_layout:
         folder = user_cache_dir().parent / "torchvision" / "FashionMNIST" / "raw"  # not searched
         folder.mkdir(parents=True, exist_ok=True)
-        todo = [name for name in paths if not (folder / name).is_file()]
-        for name in todo:  # verify all before unpacking any: never leave a partial cache
+        to_unpack = [name for name in paths if not (folder / name).is_file()]
+        for name in to_unpack:  # verify all before unpacking any: never leave a partial cache
             read_idx(paths[name], 3 if "images" in name else 1)
-        for name in todo:  # write under a temporary name, then rename: never a truncated file
+        for name in to_unpack:  # write under a temporary name, then rename: never a truncated file
             tmp = folder / f".{name}.{os.getpid()}.tmp"
             tmp.write_bytes(_read_bytes(paths[name]))
             os.replace(tmp, folder / name)
