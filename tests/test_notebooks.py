@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import check_notebooks as cn  # noqa: E402
 from bookconfig import chapter_notebooks, install_cell_source, toc_files  # noqa: E402
+from training_outputs import training_output_cells  # noqa: E402
 
 CHAPTERS = chapter_notebooks(ROOT)
 
@@ -219,3 +220,78 @@ def test_html_check_catches_orphans():
     assert "exercise 'ex-a-2' has no solution" in problems
     assert any("'s2' points to a missing exercise" in p for p in problems)
     assert len(problems) == 2
+
+
+# --- Training results are not compared digit by digit (tools/training_outputs.py) ---------
+
+
+def notebook(*cells: tuple[str, str]):
+    """A notebook of code cells, each given as (source, printed output)."""
+    nb = nbformat.v4.new_notebook()
+    for source, printed in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        if printed:
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+        nb.cells.append(cell)
+    return nb
+
+
+def flagged(nb) -> list[int]:
+    return sorted(training_output_cells(nb))
+
+
+DEFINE = ("import torch\nfrom torch import nn\nimport d2lmini\n"
+          "net = nn.Linear(2, 1)\nopt = torch.optim.SGD(net.parameters(), lr=0.1)", "")  # fmt: skip
+
+
+@pytest.mark.parametrize("training", [
+    "history = d2lmini.train(net, it, it, loss, 3, opt)",
+    "d2lmini.train_epoch(net, it, loss, opt)",
+    "for X, y in it:\n    opt.zero_grad()\n    loss(net(X), y).backward()\n    opt.step()",
+    "with torch.no_grad():\n    w -= lr * w.grad",
+    "d2lmini.sgd([w, b], 0.03, 10)",
+])  # fmt: skip
+def test_a_cell_that_trains_and_prints_decimals_is_caught(training):
+    nb = notebook(DEFINE, (training + "\nprint(f'loss {0.123:.3f}')", "loss 0.123\n"))
+    assert flagged(nb) == [1]
+    problems = cn.check_training_outputs(nb)
+    assert len(problems) == 1 and problems[0].startswith("cell 1:") and "nbval-ignore-output" in problems[0]
+    nb.cells[1].metadata["tags"] = ["nbval-ignore-output"]
+    assert cn.check_training_outputs(nb) == []
+
+
+def test_training_through_notebook_functions_and_lambdas_is_followed():
+    nb = notebook(
+        DEFINE,
+        ("updater = lambda n: d2lmini.sgd([w, b], 0.1, n)\n"
+         "def epoch(net):\n    d2lmini.train_epoch(net, it, loss, updater)\n"
+         "def fit(net, k):\n    for _ in range(k):\n        epoch(net)", ""),
+        ("fit(net, 3)\nprint('done: 0.91')", "done: 0.91\n"),
+    )  # fmt: skip
+    assert flagged(nb) == [2]
+
+
+def test_trained_state_taints_later_cells_until_rebound():
+    nb = notebook(
+        DEFINE,
+        ("history = d2lmini.train(net, it, it, loss, 3, opt)", ""),
+        ("acc = history[-1].test_acc", ""),
+        ("print(f'{acc:.3f}')", "0.845\n"),  # derived from the history: caught
+        ("print(net)", "Linear(in_features=2, out_features=1, bias=True)\n"),  # no decimals: compared
+        ("net = nn.Linear(2, 1)\nprint(net.weight.shape, 0.5)", "torch.Size([1, 2]) 0.5\n"),  # fresh
+        ("print(f'{net(torch.ones(2)).item():.2f}')", "0.25\n"),  # the fresh net: clean
+        ("for acc in [0.5, 0.25]:\n    print(acc)", "0.5\n0.25\n"),  # its own loop variable
+        ("print(len(range(3)), 1.5)", "3 1.5\n"),  # builtins are never trained state
+    )
+    assert flagged(nb) == [3]
+
+
+def test_mode_switches_and_magics_are_not_training():
+    nb = notebook(DEFINE, ("%xmode minimal\nnet.train()\nnet.eval()\nprint(0.5)", "0.5\n"))
+    assert flagged(nb) == []
+
+
+def test_thread_pinning_is_caught(good):
+    cn.code_cells(good)[1].source += "\ntorch.set_num_threads(1)"
+    problems = cn.check_threads(good)
+    assert len(problems) == 1 and "thread" in problems[0]

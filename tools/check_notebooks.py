@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from bookconfig import ROOT, chapter_notebooks, install_cell_source
+from training_outputs import check_training_outputs
 
 MIN_EXERCISES = 6
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -243,6 +244,15 @@ def check_structure(nb) -> list[str]:
     return problems
 
 
+def check_threads(nb) -> list[str]:
+    return [
+        f"cell {i}: pins torch's thread count, which slows every learner's machine; remove it "
+        "(the checks must hold whatever the number of threads)"
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and re.search(r"\bset_num(_interop)?_threads\s*\(", c.source)
+    ]
+
+
 def check_execution_record(nb) -> list[str]:
     if nb.metadata.get("d2lmini", {}).get("execution"):
         return []
@@ -267,6 +277,8 @@ CHECKS = {
     "assertions": check_assertions,
     "images": check_images,
     "exercises": check_exercises,
+    "training outputs": check_training_outputs,
+    "threads": check_threads,
 }
 
 
