@@ -287,7 +287,7 @@ def test_trained_state_taints_later_cells_until_rebound():
 
 
 def test_mode_switches_and_magics_are_not_training():
-    nb = notebook(DEFINE, ("%xmode minimal\nnet.train()\nnet.eval()\nprint(0.5)", "0.5\n"))
+    nb = notebook(DEFINE, ("%xmode minimal\nnet.train()\nnet.train(False)\nnet.eval()\nprint(0.5)", "0.5\n"))
     assert flagged(nb) == []
 
 

@@ -8,7 +8,8 @@ the claims it supports are asserted, with margins, in a hidden cell.
 The rule, read from the cells' Python source (``ast``) and stored outputs:
 
 - A cell *trains* when it runs a training step: ``train``, ``train_ch3``,
-  ``train_epoch`` or ``sgd`` called with arguments, any ``.step()``, or an
+  ``train_epoch`` or ``sgd`` called with two or more arguments (so not the
+  mode switch ``net.train(False)``), any ``.step()``, or an
   in-place update from a gradient (``w -= lr * w.grad``); directly or through
   a function or lambda the notebook defines.
 - Training *taints* the data names the training cell reads or binds (the model,
@@ -54,9 +55,9 @@ def called_name(call: ast.Call) -> str:
 def is_training_step(node: ast.AST, trainers: set[str]) -> bool:
     if isinstance(node, ast.Call):
         name = called_name(node)
-        return (name == "step" and isinstance(node.func, ast.Attribute)) or (
-            name in trainers and bool(node.args or node.keywords)
-        )
+        if name in TRAINING_CALLS:
+            return len(node.args) + len(node.keywords) >= 2  # not the mode switch net.train(False)
+        return name in trainers or (name == "step" and isinstance(node.func, ast.Attribute))
     return isinstance(node, ast.AugAssign) and any(
         isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node.value)
     )
