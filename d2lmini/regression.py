@@ -8,7 +8,18 @@ from typing import Literal
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._checks import check_batch_size, check_float
+from ._checks import (
+    check_arrays,
+    check_batch_size,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_linreg,
+    check_number,
+    check_params,
+    check_targets,
+)
 
 __all__ = ["synthetic_data", "data_iter", "load_array", "linreg", "squared_loss", "sgd"]
 
@@ -27,7 +38,7 @@ def synthetic_data(
     Returns:
         ``X`` of shape ``(n, d)`` with N(0, 1) entries and ``y`` of shape ``(n, 1)``.
     """
-    if not isinstance(w, torch.Tensor) or w.ndim != 1:
+    if not isinstance(w, torch.Tensor) or w.ndim != 1 or len(w) == 0:
         shape = tuple(w.shape) if isinstance(w, torch.Tensor) else type(w).__name__
         raise ValueError(
             f"w must be a 1-D tensor of shape (d,), got {shape}; "
@@ -36,8 +47,9 @@ def synthetic_data(
     check_float(w, "w")
     if isinstance(b, torch.Tensor) and b.numel() != 1:
         raise ValueError(f"b must be a single number, got a tensor of shape {tuple(b.shape)}")
-    if not isinstance(num_examples, int) or num_examples <= 0:
-        raise ValueError(f"num_examples must be a positive int, got {num_examples!r}")
+    check_number(b, "b", example="4.2")
+    check_int(num_examples, "num_examples")
+    check_number(noise, "noise", 0, example="0.01")
     X = torch.normal(0.0, 1.0, (num_examples, len(w)), dtype=w.dtype)
     y = X @ w + b
     y += torch.normal(0.0, noise, y.shape, dtype=w.dtype)
@@ -52,20 +64,22 @@ def data_iter(
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Yield shuffled minibatches ``(X, y)`` of ``features`` ``(n, ...)`` and ``labels`` ``(n, ...)``.
 
-    The order comes from ``torch.randperm``, so ``seed`` makes it repeatable.
-    ``last_batch`` says what to do when ``n`` is not a multiple of ``batch_size``:
-    ``"keep"`` yields a smaller final batch, ``"drop"`` skips it, and ``"wrap"``
-    fills it up with examples from the start of the shuffled order.
-    Every batch has shape ``(batch_size, ...)`` except a kept last one.
+    The order comes from ``torch.randperm`` when the iteration starts, so
+    ``seed`` makes it repeatable. ``last_batch`` says what to do when ``n`` is
+    not a multiple of ``batch_size``: ``"keep"`` yields a smaller final batch,
+    ``"drop"`` skips it, and ``"wrap"`` fills it up with examples from the
+    start of the shuffled order. Every batch has shape ``(batch_size, ...)``
+    except a kept last one. Bad arguments fail at the call, not when iterated.
     """
     check_batch_size(batch_size)
+    check_arrays((features, labels), ("features", "labels"))
+    check_choice(last_batch, "last_batch", ("keep", "drop", "wrap"))
+    return _batches(batch_size, features, labels, last_batch)
+
+
+def _batches(batch_size: int, features: torch.Tensor, labels: torch.Tensor, last_batch: str):
+    """The generator behind ``data_iter``, its arguments already checked."""
     n = len(features)
-    if len(labels) != n:
-        raise ValueError(
-            f"features and labels must have the same number of rows, got {n} and {len(labels)}"
-        )
-    if last_batch not in ("keep", "drop", "wrap"):
-        raise ValueError(f"last_batch must be 'keep', 'drop' or 'wrap', got {last_batch!r}")
     order = torch.randperm(n)
     stop = n - n % batch_size if last_batch == "drop" else n
     for i in range(0, stop, batch_size):
@@ -81,7 +95,8 @@ def load_array(
     """Wrap tensors that share their first dimension ``n`` in a ``DataLoader``.
 
     Args:
-        data_arrays: tensors of shapes ``(n, ...)``, e.g. ``(features, labels)``.
+        data_arrays: a tuple (or list) of tensors of shapes ``(n, ...)``,
+            e.g. ``(features, labels)``; one tensor alone is ``(features,)``.
         batch_size: examples per batch.
         is_train: shuffle every epoch when True (training), keep order otherwise.
 
@@ -89,36 +104,28 @@ def load_array(
         A ``DataLoader`` yielding one ``(batch_size, ...)`` slice of each tensor.
     """
     check_batch_size(batch_size)
-    arrays = tuple(data_arrays)
-    sizes = [len(a) for a in arrays]
-    if len(set(sizes)) != 1:
-        raise ValueError(
-            f"all tensors must have the same first dimension (one row per example), got {sizes}"
-        )
+    check_bool(is_train, "is_train")
+    arrays = check_arrays(data_arrays)
     return DataLoader(TensorDataset(*arrays), batch_size, shuffle=is_train)
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """The linear model ``X @ w + b``: ``(n, d) @ (d, 1) + (1,) -> (n, 1)``."""
-    if X.shape[-1] != w.shape[0]:
-        raise ValueError(
-            f"X has {X.shape[-1]} features but w has {w.shape[0]} rows; "
-            "w must have shape (d, 1) for X of shape (n, d)"
-        )
+    """The linear model ``X @ w + b``: ``(n, d) @ (d, 1) + (1,) -> (n, 1)``.
+
+    ``w`` may also be ``(d,)`` (then the result is ``(n,)``) or ``(d, k)``
+    with a bias ``(k,)`` for ``k`` outputs.
+    """
+    check_linreg(X, w, b)
     return X @ w + b
 
 
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Half squared error per example: ``(y_hat - y)**2 / 2``, shape of ``y_hat``.
 
-    ``y`` may have any shape with the same number of elements, e.g. ``(n,)``
-    against predictions ``(n, 1)``; it is reshaped, never broadcast.
+    ``y`` must have the shape of ``y_hat`` up to dimensions of size 1, e.g.
+    ``(n,)`` against predictions ``(n, 1)``; it is reshaped, never broadcast.
     """
-    if y.numel() != y_hat.numel():
-        raise ValueError(
-            f"y_hat {tuple(y_hat.shape)} and y {tuple(y.shape)} hold different numbers "
-            "of values; pass one target per prediction"
-        )
+    check_targets(y_hat, y)
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
 
 
@@ -127,14 +134,15 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
 
     Divide by ``batch_size`` because the loss was summed over the batch; the
     step size then does not depend on the batch size.
+
+    Args:
+        params: a list (or other iterable) of leaf tensors, e.g. ``[w, b]``.
+        lr: learning rate, a positive finite number.
+        batch_size: examples in the batch whose summed loss gave the gradients.
     """
+    check_number(lr, "lr", 0, exclusive=True, example="0.03")
     check_batch_size(batch_size)
-    params = list(params)
-    if any(p.grad is None for p in params):  # check all first: never update only some
-        raise RuntimeError(
-            "a parameter has no gradient: create it with requires_grad=True "
-            "and call loss.backward() before sgd()"
-        )
+    params = check_params(params)
     with torch.no_grad():
         for p in params:
             p -= lr * p.grad / batch_size

@@ -9,6 +9,8 @@ import time
 import numpy as np
 import torch
 
+from ._checks import check_int, check_numbers
+
 __all__ = ["seed", "try_gpu", "cpu", "num_gpus", "Timer", "Accumulator"]
 
 
@@ -22,10 +24,9 @@ def seed(n: int) -> None:
     without one only warns instead of failing.
 
     Args:
-        n: a non-negative integer seed.
+        n: an integer seed in ``[0, 2**32 - 1]`` (the range NumPy accepts).
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"seed expects a non-negative int, got {n!r}")
+    check_int(n, "seed", 0, 2**32 - 1, fix="pass e.g. seed(0)")  # before seeding anything
     # cuBLAS needs this before its first call to be deterministic on CUDA.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     random.seed(n)
@@ -39,8 +40,9 @@ def try_gpu(i: int = 0) -> torch.device:
     """Return the best available device: CUDA GPU ``i``, else Apple MPS, else CPU.
 
     Args:
-        i: index of the CUDA device to use when there are several.
+        i: index of the CUDA device to use when there are several (0 is the first).
     """
+    check_int(i, "i", 0, fix="i is the index of a CUDA GPU, 0 for the first")
     if torch.cuda.device_count() > i:
         return torch.device(f"cuda:{i}")
     if torch.backends.mps.is_available():
@@ -103,12 +105,8 @@ class Accumulator:
         self.data = [0.0] * n
 
     def add(self, *args: float) -> None:
-        """Add one value to each slot; give exactly ``n`` values."""
-        if len(args) != len(self.data):
-            raise ValueError(
-                f"Accumulator has {len(self.data)} slots but add() got {len(args)} values; "
-                "pass one value per slot"
-            )
+        """Add one value to each slot; give exactly ``n`` numbers (or one-element tensors)."""
+        check_numbers(args, len(self.data))
         self.data = [a + float(b) for a, b in zip(self.data, args)]
 
     def reset(self) -> None:

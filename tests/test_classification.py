@@ -71,6 +71,32 @@ def test_cross_entropy_of_softmax_matches_torch():
     )
 
 
+def test_cross_entropy_keeps_inf_for_an_underflowed_probability():
+    # the softmax-regression chapter shows this on purpose: inf here, exactly 200 from logits
+    logits, y = torch.tensor([[0.0, 200.0, 0.0]]), torch.tensor([0])
+    assert d2lmini.softmax(logits)[0, 0] == 0
+    assert math.isinf(d2lmini.cross_entropy(d2lmini.softmax(logits), y).item())
+    assert nn.functional.cross_entropy(logits, y).item() == 200.0
+    assert "inf" in d2lmini.cross_entropy.__doc__ and "nn.CrossEntropyLoss" in d2lmini.cross_entropy.__doc__
+
+
+def test_cross_entropy_accepts_low_precision_probabilities():
+    P = d2lmini.softmax(torch.randn(64, 10)).to(torch.float16)  # rows sum to 1 only within float16's precision
+    loss = d2lmini.cross_entropy(P, torch.arange(64) % 10)
+    assert loss.dtype == torch.float16 and torch.isfinite(loss).all()
+    assert d2lmini.cross_entropy(torch.empty(0, 3), torch.empty(0, dtype=torch.long)).shape == (0,)
+
+
+@pytest.mark.parametrize("y_hat, fix", [
+    (torch.tensor([[2.0, -1.0, 0.5], [0.1, 0.2, 0.3]]), "values from -1 to 2"),  # logits
+    (torch.sigmoid(torch.tensor([[2.0, 1.0, 0.5], [0.1, 0.2, 0.3]])), "rows off 1 by up to"),  # sigmoid, not softmax
+])  # fmt: skip
+def test_cross_entropy_rejects_what_is_not_probabilities(y_hat, fix):
+    expected = r"y_hat must hold probabilities .*" + fix + r".*use nn.CrossEntropyLoss, which takes logits"
+    with pytest.raises(ValueError, match=expected):
+        d2lmini.cross_entropy(y_hat, torch.tensor([0, 1]))
+
+
 @pytest.mark.parametrize("y, lo, hi", [([0, 3], 0, 3), ([-1, 2], -1, 2)])
 def test_cross_entropy_labels_out_of_range(y, lo, hi):
     with pytest.raises(ValueError, match=rf"labels must lie in \[0, 3\) for 3 classes, got values from {lo} to {hi}"):
@@ -98,6 +124,17 @@ def test_accuracy_counts_correct_predictions():
     assert count == 2.0 and isinstance(count, float)
     assert d2lmini.accuracy(torch.tensor([2, 0, 0]), torch.tensor([2, 1, 0])) == 2.0  # class indices
     assert d2lmini.accuracy(torch.empty(0, 3), torch.empty(0, dtype=torch.long)) == 0.0
+
+
+def test_accuracy_of_class_indices_of_any_integer_dtype():
+    assert d2lmini.accuracy(torch.tensor([2, 0, 1], dtype=torch.int32), torch.tensor([2, 1, 1])) == 2.0
+    assert d2lmini.accuracy(torch.tensor([2, 0], dtype=torch.uint8), torch.tensor([2, 0])) == 2.0
+
+
+def test_accuracy_rejects_float_class_indices():
+    # float (n,) predictions used to be truncated: 1.7 counted as class 1
+    with pytest.raises(TypeError, match=r"y_hat of shape \(n,\) must hold predicted class indices .* got torch.float32"):
+        d2lmini.accuracy(torch.tensor([0.2, 1.7]), torch.tensor([0, 1]))
 
 
 def test_accuracy_labels_out_of_range():
@@ -159,6 +196,11 @@ def test_confusion_matrix_counts():
 def test_confusion_matrix_labels_out_of_range():
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\) for 3 classes, got values from 0 to 3"):
         d2lmini.confusion_matrix(identity, [(torch.eye(3)[[0, 1]], torch.tensor([0, 3]))], 3)
+
+
+def test_confusion_matrix_of_no_batches():
+    with pytest.raises(ValueError, match="data_iter yielded no examples"):
+        d2lmini.confusion_matrix(identity, iter([]), 3)
 
 
 def test_confusion_matrix_num_classes_must_match_the_net():

@@ -102,6 +102,23 @@ def test_plot_y_only_and_given_axes():
     assert axes.get_lines()[0].get_ydata().tolist() == [3.0, 1.0, 2.0]
 
 
+def test_plot_of_tensors_with_gradients():
+    w = torch.tensor(2.0, requires_grad=True)
+    losses = [w * i for i in range(3)]  # 0-d tensors in a graph, as a training loop collects them
+    axes = d2lmini.plot(losses)
+    assert axes.get_lines()[0].get_ydata().tolist() == [0.0, 2.0, 4.0]
+    axes = d2lmini.plot(torch.arange(3.0), torch.arange(3.0).bfloat16() * w)
+    assert axes.get_lines()[0].get_ydata().tolist() == [0.0, 2.0, 4.0]
+
+
+def test_plot_nothing_draws_nothing():
+    _, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    with pytest.raises(ValueError, match="plot got no data to draw"):
+        d2lmini.plot([])  # used to return the previous figure's axes as if it had drawn
+    assert len(ax.get_lines()) == 1
+
+
 def test_plot_errors():
     with pytest.raises(ValueError, match="got 2 x series for 3 y series; give one x or one per curve"):
         d2lmini.plot([[0, 1], [0, 1]], [[0, 1], [1, 2], [2, 3]])
@@ -120,6 +137,23 @@ def test_show_images_grid_and_titles(imgs):
     assert [len(ax.get_images()) for ax in axes.flat] == [1, 1, 1, 1, 1, 0]
     assert all(not ax.axison for ax in axes.flat)
     assert axes[0, 0].get_images()[0].get_array().shape in ((28, 28), (8, 8))
+
+
+def test_show_images_rgb_channels_first_and_last():
+    chw = torch.rand(2, 3, 8, 6)
+    axes = d2lmini.show_images(chw, 1, 2)
+    shown = axes[0, 0].get_images()[0].get_array()
+    assert shown.shape == (8, 6, 3)
+    np.testing.assert_allclose(shown, chw[0].permute(1, 2, 0).numpy())
+    hwc = (np.random.rand(2, 8, 6, 3) * 255).astype(np.uint8)
+    axes = d2lmini.show_images(list(hwc), 1, 2)
+    assert axes[0, 1].get_images()[0].get_array().shape == (8, 6, 3)
+
+
+def test_show_images_keeps_gradients_out():
+    imgs = torch.rand(2, 1, 4, 4, requires_grad=True)
+    axes = d2lmini.show_images(imgs * 1, 1, 2)  # a tensor in a graph, as a net's output would be
+    assert axes[0, 0].get_images()[0].get_array().shape == (4, 4)
 
 
 def test_show_images_errors():
@@ -164,6 +198,25 @@ def test_animator_wrong_arity():
         animator.add(2, (0.1, 0.2, 0.3))
     with pytest.raises(ValueError, match=r"this Animator draws 2 curves, add\(\) got 1 values"):
         animator.add(2, 0.1)
+
+
+def test_animator_takes_a_tensor_of_values(capsys):
+    animator = d2lmini.Animator(legend=["loss", "acc"])
+    animator.add(1, torch.tensor([0.5, 0.25], requires_grad=True))
+    animator.add(torch.tensor(2), np.array([0.4, 0.5]))
+    assert animator.Y == [[0.5, 0.4], [0.25, 0.5]] and animator.X == [[1.0, 2.0], [1.0, 2.0]]
+    assert capsys.readouterr().out.splitlines()[0] == "1: loss 0.5000, acc 0.2500"
+
+
+def test_animator_failed_add_changes_nothing():
+    animator = d2lmini.Animator()
+    with pytest.raises(TypeError, match=r"y\[1\] must be a number"):
+        animator.add(1, (0.5, "0.2"))  # used to fix the number of curves before failing
+    with pytest.raises(ValueError, match="pass y.flatten"):
+        animator.add(1, torch.ones(2, 2))
+    assert animator.X == [] and animator.Y == []
+    animator.add(1, (0.5, 0.2, 0.1))  # the next correct call works
+    assert animator.Y == [[0.5], [0.2], [0.1]]
 
 
 def test_animator_in_jupyter_updates_one_display(jupyter, capsys):

@@ -125,6 +125,17 @@ def test_data_iter_batch_size(batch_size):
         next(d2lmini.data_iter(batch_size, features, labels))
 
 
+def test_data_iter_checks_at_the_call_and_shuffles_when_iterated():
+    features, labels = data(10)
+    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
+        d2lmini.data_iter(0, features, labels)  # no next(): the call itself fails
+    batches = d2lmini.data_iter(4, features, labels)
+    d2lmini.seed(0)
+    first = torch.cat([y for _, y in batches]).tolist()
+    d2lmini.seed(0)
+    assert torch.cat([y for _, y in d2lmini.data_iter(4, features, labels)]).tolist() == first
+
+
 def test_data_iter_row_mismatch():
     features, labels = data()
     with pytest.raises(ValueError, match="features and labels must have the same number of rows, got 10 and 9"):
@@ -158,6 +169,14 @@ def test_load_array_batch_size(batch_size):
         d2lmini.load_array(data(), batch_size)
 
 
+def test_load_array_needs_a_tuple_not_a_bare_tensor():
+    features, _ = data(10)
+    with pytest.raises(TypeError, match=r"data_arrays must be a tuple of tensors .*for one tensor X pass \(X,\)"):
+        d2lmini.load_array(features, 4)  # used to give a dataset of 2 "examples": the columns
+    (X,) = next(iter(d2lmini.load_array((features,), 4, is_train=False)))
+    assert X.shape == (4, 2)
+
+
 def test_load_array_first_dimensions_must_match():
     features, labels = data(10)
     with pytest.raises(ValueError, match=r"all tensors must have the same first dimension .*got \[10, 8\]"):
@@ -185,6 +204,27 @@ def test_squared_loss_values_and_shape():
     loss = d2lmini.squared_loss(y_hat, torch.tensor([1.0, 0.0, 1.0]))  # (n,) targets are reshaped, not broadcast
     assert loss.shape == (3, 1)
     assert loss.flatten().tolist() == [0.0, 2.0, 4.5]
+
+
+def test_linreg_other_weight_shapes():
+    X = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert d2lmini.linreg(X, torch.tensor([1.0, 1.0]), 0.5).tolist() == [3.5, 7.5]  # w (d,), b a number
+    out = d2lmini.linreg(X, torch.eye(2), torch.tensor([10.0, 20.0]))  # two outputs, one bias each
+    assert out.tolist() == [[11.0, 22.0], [13.0, 24.0]]
+
+
+def test_linreg_rejects_a_bias_per_example():
+    # b of shape (n,) used to broadcast (n, 1) to (n, n)
+    with pytest.raises(ValueError, match=r"b of shape \(3,\) does not fit X @ w of shape \(3, 1\) \(it would broadcast "
+                                         r"to \(3, 3\)\); b must hold one bias per output: shape \(1,\)"):  # fmt: skip
+        d2lmini.linreg(torch.zeros(3, 2), torch.zeros(2, 1), torch.zeros(3))
+
+
+def test_squared_loss_pairs_size_one_dimensions():
+    y_hat = torch.tensor([[1.0], [2.0], [4.0]])
+    assert d2lmini.squared_loss(y_hat, torch.tensor([[1.0, 0.0, 1.0]])).flatten().tolist() == [0.0, 2.0, 4.5]  # (1, n)
+    with pytest.raises(ValueError, match=r"y_hat \(3, 2\) and y \(2, 3\) hold as many values but in different layouts"):
+        d2lmini.squared_loss(torch.zeros(3, 2), torch.zeros(2, 3))
 
 
 def test_squared_loss_count_mismatch():
@@ -228,6 +268,29 @@ def test_sgd_without_gradients_changes_nothing():
                                            r"and call loss.backward\(\) before sgd\(\)"):  # fmt: skip
         d2lmini.sgd([w, b], 0.1, 1)
     assert w.tolist() == [1.0, 2.0] and w.grad.tolist() == [1.0, 1.0]  # no half-done step
+
+
+def test_sgd_learning_rate_may_be_a_tensor():
+    w = torch.ones(2, requires_grad=True)
+    w.sum().backward()
+    d2lmini.sgd([w], torch.tensor(0.5), 1)
+    assert w.tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("lr", [float("nan"), float("inf"), 0.0, -0.1])
+def test_sgd_bad_learning_rate_changes_nothing(lr):
+    w = torch.ones(2, requires_grad=True)
+    w.sum().backward()
+    with pytest.raises(ValueError, match=r"lr must be (a finite number|> 0)"):
+        d2lmini.sgd([w], lr, 1)
+    assert w.tolist() == [1.0, 1.0]
+
+
+def test_sgd_on_a_bare_tensor_says_wrap_it():
+    w = torch.ones(2, 2, requires_grad=True)
+    w.sum().backward()
+    with pytest.raises(TypeError, match=r"got a single tensor of shape \(2, 2\); wrap it in a list: sgd\(\[w\], lr"):
+        d2lmini.sgd(w, 0.1, 1)
 
 
 @pytest.mark.parametrize("batch_size", [0, -1, 2.0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -46,7 +47,8 @@ def test_seed_fixes_loader_shuffling():
         d2lmini.seed(3)
         order = [y.tolist() for _, y in d2lmini.data_iter(6, features, labels)]
         order += [y.tolist() for _, y in d2lmini.load_array((features, labels), 6)]
-        order += [y.tolist() for _, y in d2lmini.InMemoryLoader(features.reshape(20, 1, 1, 2), labels, 6, shuffle=True)]
+        images = features.reshape(20, 1, 1, 2).to(torch.uint8)
+        order += [y.tolist() for _, y in d2lmini.InMemoryLoader(images, labels, 6, shuffle=True)]
         orders.append(order)
     assert orders[0] == orders[1]
 
@@ -63,10 +65,17 @@ def test_seed_requests_determinism(monkeypatch):
     assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":16:8"  # a user's setting is kept
 
 
-@pytest.mark.parametrize("n", [-1, 1.5, "3", None, True])
+@pytest.mark.parametrize("n", [-1, 1.5, "3", None, True, 2**32])
 def test_seed_rejects_bad_values(n):
-    with pytest.raises(ValueError, match=f"seed expects a non-negative int, got {n!r}"):
+    before = random.getstate()
+    with pytest.raises(ValueError, match=re.escape(f"seed must be an int in [0, 4294967295], got {n!r}; pass e.g. seed(0)")):
         d2lmini.seed(n)
+    assert random.getstate() == before  # nothing seeded before the error
+
+
+def test_seed_largest():
+    d2lmini.seed(2**32 - 1)
+    assert np.random.get_state()[1][0] == np.random.RandomState(2**32 - 1).get_state()[1][0]
 
 
 # ----------------------------------------------------------------- devices
@@ -98,6 +107,13 @@ def test_try_gpu_falls_back_to_mps_then_cpu(fake_devices):
     fake_devices(cuda=0, mps=False)
     assert d2lmini.try_gpu() == torch.device("cpu")
     assert d2lmini.num_gpus() == 0
+
+
+@pytest.mark.parametrize("i", [-1, 1.0, "0", None])
+def test_try_gpu_rejects_bad_indices(fake_devices, i):
+    fake_devices(cuda=2, mps=False)  # -1 used to give the device "cuda:-1"
+    with pytest.raises(ValueError, match=f"i must be a non-negative int, got {re.escape(repr(i))}"):
+        d2lmini.try_gpu(i)
 
 
 def test_cpu():
@@ -156,6 +172,21 @@ def test_accumulator_wrong_arity(values):
     with pytest.raises(ValueError, match=f"Accumulator has 2 slots but add\\(\\) got {len(values)} values"):
         metric.add(*values)
     assert metric.data == [0.0, 0.0]
+
+
+def test_accumulator_keeps_inf_and_nan():
+    metric = d2lmini.Accumulator(2)
+    metric.add(float("inf"), torch.tensor([float("nan")]))  # a diverged loss is still summed, not refused
+    assert metric[0] == float("inf") and np.isnan(metric[1])
+
+
+def test_accumulator_rejects_strings_and_changes_nothing():
+    # add("3", "4") used to sum 3.0 and 4.0
+    metric = d2lmini.Accumulator(2)
+    metric.add(1, 2)
+    with pytest.raises(TypeError, match=r"value 2 of add\(\) must be a number, got str '4'"):
+        metric.add(3, "4")
+    assert metric.data == [1.0, 2.0]
 
 
 @pytest.mark.parametrize("n", [0, -1, 2.0, True])
