@@ -1,16 +1,20 @@
-"""Finding, verifying and reading Fashion-MNIST, on small IDX files the tests write themselves.
+"""Finding, verifying, downloading and reading Fashion-MNIST, on small IDX files the tests write themselves.
 
 Every test here runs isolated from the real data and the home cache: the
-system folder, ``D2LMINI_DATA`` and ``XDG_CACHE_HOME`` point into ``tmp_path``,
-and opening a network connection fails the test.
+system folder, ``D2LMINI_DATA`` and ``XDG_CACHE_HOME`` point into ``tmp_path``;
+opening a network connection anywhere but 127.0.0.1 fails the test, and
+downloads go to a local HTTP server (the ``mirror`` fixture).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import http.server
 import os
+import re
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,7 @@ import d2lmini
 from d2lmini import data
 from d2lmini.data import DatasetError
 
+BUILT_IN_MIRRORS = list(data.MIRRORS)  # before the isolated fixture replaces them
 NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 FIX_WORDS = {  # what the fix says, per kind of error
     "missing": ("Fix: install the offline copy", "apt-get install dataset-fashion-mnist", "D2LMINI_DATA", "download=True"),
@@ -36,18 +41,22 @@ def assert_says_fix(err: pytest.ExceptionInfo, kind: str) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """Point every search location into tmp_path and forbid network access."""
+    """Point every search location into tmp_path and allow network access to 127.0.0.1 only."""
     dirs = {"system": tmp_path / "system", "xdg": tmp_path / "xdg", "env": tmp_path / "env", "root": tmp_path / "root"}
     monkeypatch.setattr(data, "SYSTEM_DIR", dirs["system"])
     monkeypatch.delenv(data.ENV_VAR, raising=False)
+    monkeypatch.delenv(data.MIRROR_ENV_VAR, raising=False)
+    monkeypatch.setattr(data, "MIRRORS", ["http://127.0.0.1:9/"])  # the discard port: refused at once
     monkeypatch.setenv("XDG_CACHE_HOME", str(dirs["xdg"]))
     dirs["cache"] = dirs["xdg"] / "d2lmini" / "fashion-mnist"
+    connect = socket.socket.connect
 
-    def no_network(*args, **kwargs):
-        raise AssertionError("a test tried to open a network connection")
+    def loopback_only(self, address):
+        if not (isinstance(address, tuple) and address[0] == "127.0.0.1"):
+            raise AssertionError(f"a test tried to connect to {address!r}, not to 127.0.0.1")
+        return connect(self, address)
 
-    monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)
     data._read_pair.cache_clear()
     return dirs
 
@@ -89,6 +98,90 @@ def write_fashion(folder: Path, n_train: int = 12, n_test: int = 7, gz: bool = T
     return target
 
 
+SERVED = {"n_train": 8, "n_test": 4, "offset": 200}  # what the mirror serves; no other test writes these sizes
+
+
+def served_files() -> dict[str, bytes]:
+    """The decompressed IDX content of the four files the mirror serves."""
+    files = {}
+    for prefix, n in (("train", SERVED["n_train"]), ("t10k", SERVED["n_test"])):
+        images, labels = make_split(n, SERVED["offset"])
+        files[f"{prefix}-images-idx3-ubyte"], files[f"{prefix}-labels-idx1-ubyte"] = idx_bytes(images), idx_bytes(labels)
+    return files
+
+
+def official_sums() -> dict[str, tuple[int, str]]:
+    """``OFFICIAL`` for the served files: downloads are checked against it."""
+    return {name: (len(b), hashlib.sha256(b).hexdigest()) for name, b in served_files().items()}
+
+
+class Mirror(http.server.ThreadingHTTPServer):
+    """A local server for the four ``.gz`` files; it records the requests and can misbehave.
+
+    ``mode``: ``"ok"``; ``"missing"`` (404); ``"short"`` (a complete response holding half
+    the file); ``"cut"`` (promises the whole file, sends half, closes); ``"stall"``
+    (promises the whole file, sends half, then waits for ``gate``). While ``gate`` is
+    clear, responses wait for it, at most 60 s, before they start.
+    """
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), MirrorHandler)
+        self.files = {f"{name}.gz": gzip.compress(content) for name, content in served_files().items()}
+        self.requests: list[str] = []
+        self.mode = "ok"
+        self.gate = threading.Event()
+        self.gate.set()
+        self.url = f"http://127.0.0.1:{self.server_port}/fashion"
+
+
+class MirrorHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 -- the name http.server calls
+        mirror = self.server
+        mirror.requests.append(self.path)
+        if mirror.mode != "stall":
+            mirror.gate.wait(60)
+        body = mirror.files.get(self.path.rsplit("/", 1)[-1])
+        if body is None or mirror.mode == "missing":
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body) // 2 if mirror.mode == "short" else len(body)))
+        self.end_headers()
+        self.wfile.write(body if mirror.mode == "ok" else body[: len(body) // 2])
+        if mirror.mode == "stall":
+            self.wfile.flush()
+            mirror.gate.wait(60)
+        self.close_connection = True
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def mirror(monkeypatch):
+    """A running ``Mirror``, named by ``D2LMINI_MIRROR``; stopped after the test."""
+    server = Mirror()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    monkeypatch.setenv(data.MIRROR_ENV_VAR, server.url)
+    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT", 5.0)
+    for name, sums in official_sums().items():
+        monkeypatch.setitem(data.OFFICIAL, name, sums)
+    yield server
+    server.gate.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Names under ``folder`` that are neither data files nor the lock: temporary files and folders."""
+    keep = set(NAMES) | {f"{n}.gz" for n in NAMES} | {"FashionMNIST", "raw", data.LOCK}
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.name not in keep)
+
+
 # ----------------------------------------------------------------- search order
 
 
@@ -103,8 +196,7 @@ def test_data_dirs_order(isolated, monkeypatch):
     assert d2lmini.data_dirs() == [isolated["cache"], isolated["system"]]
     monkeypatch.setenv("D2LMINI_DATA", str(isolated["env"]))
     assert d2lmini.data_dirs(isolated["root"]) == [isolated["root"], isolated["env"], isolated["cache"], isolated["system"]]
-    monkeypatch.setenv("D2LMINI_DATA", "")  # empty means unset
-    assert d2lmini.data_dirs() == [isolated["cache"], isolated["system"]]
+    assert d2lmini.data_dirs("no/such/folder")[0] == Path("no/such/folder")  # listing does not touch the disk
 
 
 def test_data_dirs_expand_home(isolated, monkeypatch, tmp_path):
@@ -149,6 +241,43 @@ def test_missing_one_of_four_files_names_it_and_the_fix(isolated):
         d2lmini.find_fashion_mnist(isolated["root"])
     assert str(isolated["root"]) in str(err.value)
     assert_says_fix(err, "missing")
+
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+@pytest.mark.parametrize("how", ["root", "env"])
+def test_a_named_folder_must_exist_and_is_never_skipped(isolated, monkeypatch, how, kind):
+    write_fashion(isolated["system"])  # a good copy further down the list is not used instead
+    named = isolated[how] / "data" if kind == "missing" else write_file(isolated[how] / "notes.txt", b"x", gz=False)
+    root = named if how == "root" else None
+    if how == "env":
+        monkeypatch.setenv("D2LMINI_DATA", str(named))
+    what, remedy = (("does not exist", "create it (the data is then downloaded into it)") if kind == "missing"
+                    else ("is a file, not a folder", f"name its folder ({named.parent}) instead"))  # fmt: skip
+    for call in (lambda: d2lmini.find_fashion_mnist(root), lambda: d2lmini.read_fashion_mnist("test", root),
+                 lambda: d2lmini.load_data_fashion_mnist(4, root=root), lambda: d2lmini.fashion_mnist_torchvision(False, root=root)):  # fmt: skip
+        with pytest.raises(DatasetError, match=re.escape(f"is '{named}', which {what}; a folder named there is "
+                                                         f"never skipped. Fix: {remedy}, or ")) as err:  # fmt: skip
+            call()
+        assert str(err.value).startswith("root" if how == "root" else "D2LMINI_DATA")
+        assert ("leave out root=" if how == "root" else "unset it (del os.environ['D2LMINI_DATA'])") in str(err.value)
+
+
+def test_a_relative_named_folder_is_shown_absolute(isolated, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DatasetError, match=f"root is 'datasets/fm' \\({tmp_path}/datasets/fm\\), which does not exist"):
+        d2lmini.find_fashion_mnist("datasets/fm")
+
+
+def test_empty_root_or_env_is_an_error(isolated, monkeypatch):
+    write_fashion(isolated["system"])
+    with pytest.raises(ValueError, match="root is an empty string, which names nothing; pass a path such as"):
+        d2lmini.read_fashion_mnist("train", root="")
+    monkeypatch.setenv("D2LMINI_DATA", "")
+    for call in (d2lmini.data_dirs, d2lmini.find_fashion_mnist, lambda: d2lmini.read_fashion_mnist("train")):
+        with pytest.raises(ValueError, match=r"D2LMINI_DATA is set to an empty string; set it to the folder .* "
+                                             r"or unset it \(del os.environ\['D2LMINI_DATA'\]\)"):  # fmt: skip
+            call()
 
 
 # ----------------------------------------------------------------- reading files
@@ -268,71 +397,92 @@ def test_read_sees_a_replaced_file(isolated):
     assert len(d2lmini.read_fashion_mnist("train", root=isolated["root"])[1]) == 9
 
 
+
+def test_changing_returned_data_never_changes_later_calls(isolated):
+    write_fashion(isolated["root"], n_train=12, offset=100)
+    X, y = d2lmini.read_fashion_mnist("train", root=isolated["root"])
+    X.zero_()
+    y.fill_(7)
+    train_iter, _ = d2lmini.load_data_fashion_mnist(4, root=isolated["root"])
+    train_iter.images.zero_()
+    X, y = d2lmini.read_fashion_mnist("train", root=isolated["root"])
+    assert X[3, 0, 0] == 103 and y.tolist() == [i % 10 for i in range(12)]
+    assert data._read_pair.cache_info().hits >= 2  # served from memory, not re-read
+
+
 # ----------------------------------------------------------------- downloading
 
 
-class FakeFashionMNIST:
-    """Stands in for torchvision's class: records calls; "downloads" small files or fails."""
-
-    calls: list[tuple[str, bool, bool]] = []
-    fail: Exception | None = None
-
-    def __init__(self, root, train=True, transform=None, download=False):
-        type(self).calls.append((root, train, download))
-        if type(self).fail is not None:
-            raise type(self).fail
-        write_fashion(Path(root), n_train=8, n_test=4, layout=True)
+def test_default_mirror_is_torchvisions_and_the_timeout_is_bounded():
+    assert torchvision.datasets.FashionMNIST.mirrors[0] in BUILT_IN_MIRRORS
+    assert 0 < data.DOWNLOAD_TIMEOUT <= 60
 
 
-@pytest.fixture
-def fake_torchvision(monkeypatch):
-    FakeFashionMNIST.calls, FakeFashionMNIST.fail = [], None
-    monkeypatch.setattr(torchvision.datasets, "FashionMNIST", FakeFashionMNIST)
-    return FakeFashionMNIST
-
-
-def test_no_download_when_a_folder_holds_the_files(isolated, fake_torchvision):
+def test_no_download_when_a_folder_holds_the_files(isolated, mirror):
     write_fashion(isolated["system"])
     assert len(d2lmini.read_fashion_mnist("train")[1]) == 12
     write_fashion(isolated["root"], skip=("train-images-idx3-ubyte",))
     with pytest.raises(DatasetError, match="lacks train-images-idx3-ubyte"):
         d2lmini.read_fashion_mnist("train", root=isolated["root"])  # incomplete: an error, not a download
-    assert fake_torchvision.calls == []
+    assert mirror.requests == []
 
 
 @pytest.mark.parametrize("where", ["root", "env", "cache"])
-def test_download_goes_into_first_configured_folder(isolated, fake_torchvision, monkeypatch, where):
+def test_download_goes_into_first_configured_folder(isolated, mirror, monkeypatch, where):
     root = isolated["root"] if where == "root" else None
     if where in ("root", "env"):
+        isolated["root"].mkdir()
+        isolated["env"].mkdir()
         monkeypatch.setenv("D2LMINI_DATA", str(isolated["env"]))
     X, y = d2lmini.read_fashion_mnist("train", root=root)
-    assert len(y) == 8
-    target = str(isolated[where])
-    assert fake_torchvision.calls == [(target, True, True), (target, False, True)]
+    assert len(y) == 8 and X[5, 0, 0] == 205  # the served files
+    target = isolated[where]
+    assert sorted(p.name for p in (target / "FashionMNIST" / "raw").iterdir()) == sorted(f"{n}.gz" for n in NAMES)
+    assert mirror.requests == [f"/fashion/{n}.gz" for n in NAMES]
+    assert leftovers(target) == []  # no temporary files
     # the next call finds the downloaded files and does not download again
     assert len(d2lmini.read_fashion_mnist("test", root=root)[1]) == 4
-    assert len(fake_torchvision.calls) == 2
+    assert len(mirror.requests) == 4
 
 
-def test_download_failure_says_where_it_looked_and_the_fix(isolated, fake_torchvision):
-    fake_torchvision.fail = OSError("<urlopen error [Errno -3] Temporary failure in name resolution>")
+@pytest.mark.parametrize("url", ["{url}", "{url}/"])
+def test_mirror_url_with_or_without_slash(isolated, mirror, monkeypatch, url):
+    monkeypatch.setenv("D2LMINI_MIRROR", url.format(url=mirror.url))
+    assert len(d2lmini.read_fashion_mnist("test")[1]) == 4
+    assert mirror.requests[0] == "/fashion/train-images-idx3-ubyte.gz"
+
+
+def test_download_failure_says_where_it_looked_and_the_fix(isolated, mirror):
+    mirror.mode = "missing"
     with pytest.raises(DatasetError, match="found in none of .* and downloading it into .* failed") as err:
         d2lmini.read_fashion_mnist("train")
     message = str(err.value)
     for folder in (isolated["cache"], isolated["system"]):
         assert str(folder) in message
-    assert "Temporary failure in name resolution" in message
+    assert f"{mirror.url}/train-images-idx3-ubyte.gz: HTTP Error 404" in message
+    assert "set D2LMINI_MIRROR to the URL of a folder holding the four .gz files" in message
     assert_says_fix(err, "missing")
+    assert leftovers(isolated["cache"]) == [] and not (isolated["cache"] / "FashionMNIST").exists()
 
 
-def test_download_false_never_downloads(isolated, fake_torchvision):
+def test_built_in_mirrors_are_tried_in_order(isolated, mirror, monkeypatch):
+    monkeypatch.delenv("D2LMINI_MIRROR")
+    monkeypatch.setattr(data, "MIRRORS", ["http://127.0.0.1:9/"])  # the discard port refuses
+    with pytest.raises(DatasetError, match=r"failed \(http://127.0.0.1:9/train-images-idx3-ubyte.gz: .*refused"):
+        d2lmini.read_fashion_mnist("train")
+    monkeypatch.setattr(data, "MIRRORS", ["http://127.0.0.1:9/", mirror.url])
+    assert len(d2lmini.read_fashion_mnist("train")[1]) == 8
+    assert len(mirror.requests) == 4
+
+
+def test_download_false_never_downloads(isolated, mirror):
     with pytest.raises(DatasetError, match="found in none of .* and download=False") as err:
         d2lmini.read_fashion_mnist("train", download=False)
     assert str(isolated["system"]) in str(err.value)
     assert_says_fix(err, "missing")
     with pytest.raises(DatasetError, match="download=False"):
         d2lmini.load_data_fashion_mnist(4, download=False)
-    assert fake_torchvision.calls == []
+    assert mirror.requests == []
 
 
 # ----------------------------------------------------------------- labels
@@ -408,23 +558,85 @@ def test_load_data_fashion_mnist_batch_size_checked_first(isolated, batch_size):
         d2lmini.load_data_fashion_mnist(batch_size)
 
 
+
+def epoch(loader) -> list[int]:
+    """The first pixel of each image of one epoch: which examples came, in which order."""
+    return torch.cat([(X[:, 0, 0, 0] * 255).round().long() for X, _ in loader]).tolist()
+
+
+def test_seed_makes_the_training_order_independent_of_the_global_generator(isolated):
+    write_fashion(isolated["root"], n_train=40, n_test=7)
+    orders = []
+    for global_seed in (1, 2):
+        torch.manual_seed(global_seed)
+        train_iter, _ = d2lmini.load_data_fashion_mnist(8, root=isolated["root"], seed=5)
+        orders.append([epoch(train_iter), epoch(train_iter)])
+    assert orders[0] == orders[1] and orders[0][0] != orders[0][1]  # the same run twice; each epoch a new order
+    assert sorted(orders[0][0]) == list(range(40))
+    other, _ = d2lmini.load_data_fashion_mnist(8, root=isolated["root"], seed=6)
+    assert epoch(other) != orders[0][0]
+
+
+def test_validation_holds_out_the_last_training_examples(isolated):
+    write_fashion(isolated["root"], n_train=30, n_test=7)
+    train_iter, valid_iter, test_iter = d2lmini.load_data_fashion_mnist(
+        4, root=isolated["root"], validation=10, seed=0, normalize=(0.1, 0.5), resize=14)
+    assert (train_iter.num_examples, valid_iter.num_examples, test_iter.num_examples) == (20, 10, 7)
+    assert train_iter.images[:, 0, 0, 0].tolist() == list(range(20))  # the stored images; batches are normalised
+    assert train_iter.shuffle and not valid_iter.shuffle and not test_iter.shuffle
+    assert valid_iter.images[:, 0, 0, 0].tolist() == list(range(20, 30))  # in file order
+    assert valid_iter.labels.tolist() == [i % 10 for i in range(20, 30)]
+    assert valid_iter.normalize == train_iter.normalize == (0.1, 0.5) and valid_iter.images.shape[2:] == (14, 14)
+    # the same split every time, as in the chapters: images[:n - validation], images[n - validation:]
+    again = d2lmini.load_data_fashion_mnist(4, root=isolated["root"], validation=10, seed=0)
+    assert torch.equal(again[1].images, d2lmini.read_fashion_mnist("train", root=isolated["root"])[0][20:].unsqueeze(1))
+
+
+@pytest.mark.parametrize("validation", [30, 31])
+def test_validation_must_leave_training_examples(isolated, validation):
+    write_fashion(isolated["root"], n_train=30)
+    with pytest.raises(ValueError, match=f"validation={validation} leaves no training examples: the training "
+                                         "split holds 30; hold out fewer, e.g. validation=10_000"):  # fmt: skip
+        d2lmini.load_data_fashion_mnist(4, root=isolated["root"], validation=validation)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"normalize": (0.5,)}, ValueError, r"normalize must be \(mean, std\) with std > 0, got 1 values \(0.5,\)"),
+    ({"normalize": (0.5, float("inf"))}, ValueError, "both finite, got \\(0.5, inf\\)"),
+    ({"validation": 0}, ValueError, "validation must be a positive int, got 0; pass the number of training examples"),
+    ({"seed": -1}, ValueError, "seed must be an int in"),
+    ({"device": "gpu"}, ValueError, "device 'gpu' names no device"),
+    ({"download": "no"}, TypeError, "download must be True or False, got str 'no'"),
+    ({"root": 3}, TypeError, r"root must be a path \(a str or pathlib.Path\)"),
+])  # fmt: skip
+def test_load_data_arguments_are_checked_before_any_file_is_read(isolated, kwargs, error, message):
+    # no data anywhere and download=False: reading first would raise DatasetError instead
+    with pytest.raises(error, match=message):
+        d2lmini.load_data_fashion_mnist(4, **{"download": False, **kwargs})
+
+
 # ----------------------------------------------------------------- torchvision
+
+
+def copies(isolated) -> list[Path]:
+    """The unpacked copies for torchvision, one folder per source, beside the searched cache."""
+    base = isolated["cache"].parent / "torchvision"
+    return sorted(p for p in base.iterdir() if p.name != data.LOCK) if base.exists() else []
 
 
 def test_fashion_mnist_torchvision_unpacks_gz_beside_the_searched_cache(isolated):
     write_fashion(isolated["root"], n_train=12, n_test=7, offset=20)
     ds = d2lmini.fashion_mnist_torchvision(train=True, transform=torchvision.transforms.ToTensor(), root=isolated["root"])
-    unpacked_root = isolated["cache"].parent / "torchvision"
-    unpacked = unpacked_root / "FashionMNIST" / "raw"
-    assert sorted(p.name for p in unpacked.iterdir()) == sorted(NAMES)  # no temporary files left
-    assert Path(ds.root) == unpacked_root
+    [copy] = copies(isolated)  # one copy, no temporary folders left
+    assert Path(ds.root) == copy and copy.parent == isolated["cache"].parent / "torchvision"
+    assert sorted(p.name for p in (copy / "FashionMNIST" / "raw").iterdir()) == sorted([*NAMES, data.SUMS])
     assert not isolated["cache"].exists()  # the searched cache stays empty: no duplicate copy
     assert len(ds) == 12
     X, y = ds[3]
     assert X.shape == (1, 28, 28) and X.dtype == torch.float32 and y == 3
     torch.testing.assert_close(X, torch.full((1, 28, 28), 23 / 255))
     test = d2lmini.fashion_mnist_torchvision(train=False, root=isolated["root"])
-    assert len(test) == 7
+    assert len(test) == 7 and copies(isolated) == [copy]  # reused
     # same examples as d2lmini's own reader
     X, y = d2lmini.read_fashion_mnist("test", root=isolated["root"])
     assert torch.equal(test.data, X) and torch.equal(test.targets, y)
@@ -437,15 +649,63 @@ def test_fashion_mnist_torchvision_uses_torchvision_layout_in_place(isolated):
     assert not (isolated["xdg"] / "d2lmini").exists()  # nothing unpacked
 
 
+def test_fashion_mnist_torchvision_serves_the_data_of_the_source_asked_for(isolated, tmp_path):
+    write_fashion(tmp_path / "a", n_train=12, offset=1)
+    write_fashion(tmp_path / "b", n_train=9, offset=2)
+    for root, n, first in [("a", 12, 1), ("b", 9, 2), ("a", 12, 1)]:
+        ds = d2lmini.fashion_mnist_torchvision(train=True, root=tmp_path / root)
+        assert len(ds) == n and ds.data[0, 0, 0] == first
+    assert len(copies(isolated)) == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete", "sums"])
+def test_fashion_mnist_torchvision_repairs_a_damaged_copy(isolated, damage):
+    write_fashion(isolated["root"], n_train=12)
+    d2lmini.fashion_mnist_torchvision(train=True, root=isolated["root"])
+    [copy] = copies(isolated)
+    raw = copy / "FashionMNIST" / "raw"
+    images = raw / "train-images-idx3-ubyte"
+    if damage == "truncate":
+        images.write_bytes(images.read_bytes()[:-100])
+    elif damage == "delete":
+        images.unlink()
+    else:
+        (raw / data.SUMS).write_text("garbage\n")
+    ds = d2lmini.fashion_mnist_torchvision(train=True, root=isolated["root"])
+    assert len(ds) == 12 and copies(isolated) == [copy]
+    assert images.stat().st_size == 16 + 12 * 784
+
+
+def test_fashion_mnist_torchvision_notices_a_source_damaged_after_the_copy_was_made(isolated):
+    folder = write_fashion(isolated["root"])
+    assert len(d2lmini.fashion_mnist_torchvision(train=False, root=isolated["root"])) == 7
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(b"garbage")
+    with pytest.raises(DatasetError, match=r"t10k-labels-idx1-ubyte\.gz is not a readable gzip/IDX file") as err:
+        d2lmini.fashion_mnist_torchvision(train=False, root=isolated["root"])
+    assert_says_fix(err, "corrupt")
+
+
 def test_fashion_mnist_torchvision_corrupt_file_leaves_no_partial_cache(isolated):
     folder = write_fashion(isolated["root"])
     (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(b"\x00\x00\x08\x03bad"))
     with pytest.raises(DatasetError, match=r"t10k-labels-idx1-ubyte\.gz does not start with an IDX header"):
         d2lmini.fashion_mnist_torchvision(train=True, root=isolated["root"])
-    unpacked = isolated["cache"].parent / "torchvision" / "FashionMNIST" / "raw"
-    assert not unpacked.exists() or list(unpacked.iterdir()) == []  # all four or none
+    assert copies(isolated) == []  # all four or none, and no temporary folder
     write_fashion(isolated["root"], n_train=9)  # the user replaces the bad file: the next call works
     assert len(d2lmini.fashion_mnist_torchvision(train=True, root=isolated["root"])) == 9
+
+
+@pytest.mark.parametrize("layout", [False, True])
+@pytest.mark.parametrize("fault", ["label 10", "count"])
+def test_fashion_mnist_torchvision_checks_labels_and_counts(isolated, layout, fault):
+    folder = write_fashion(isolated["root"], n_train=12, gz=not layout, layout=layout, skip=("train-labels-idx1-ubyte",))
+    labels = torch.tensor([0, 1, 10] + [0] * 9) if fault == "label 10" else torch.arange(11) % 10
+    write_file(folder / "train-labels-idx1-ubyte", idx_bytes(labels.to(torch.uint8)), gz=not layout)
+    message = "holds label 10; Fashion-MNIST labels are 0-9" if fault == "label 10" else "holds 12 images but .* holds 11 labels"
+    with pytest.raises(DatasetError, match=message) as err:
+        d2lmini.fashion_mnist_torchvision(train=True, root=isolated["root"])
+    assert_says_fix(err, "corrupt")
+    assert copies(isolated) == []
 
 
 def test_fashion_mnist_torchvision_downloads_when_nothing_found(isolated, monkeypatch):
@@ -456,6 +716,7 @@ def test_fashion_mnist_torchvision_downloads_when_nothing_found(isolated, monkey
         raise DatasetError("no network")
 
     monkeypatch.setattr(data, "_download", fake_download)
+    isolated["root"].mkdir()
     with pytest.raises(DatasetError, match="no network"):
         d2lmini.fashion_mnist_torchvision(train=True, root=isolated["root"])
     assert calls == [isolated["root"]]

@@ -112,6 +112,19 @@ def test_batches_never_change_the_stored_images(shuffle):
     assert torch.equal(images, torch.ones(4, 1, 2, 2))
 
 
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int32, torch.int64])
+def test_integer_labels_are_served_as_int64(dtype):
+    images, labels = uint8_data(4)
+    _, y = next(iter(InMemoryLoader(images, labels.to(dtype), batch_size=4)))
+    assert y.dtype == torch.int64 and y.tolist() == [0, 1, 2, 3]
+
+
+def test_centred_float_images_are_accepted():
+    images = torch.linspace(-1, 1, 8).reshape(8, 1, 1, 1)  # e.g. pixels minus a mean image
+    X, _ = next(iter(InMemoryLoader(images, torch.arange(8), batch_size=8)))
+    torch.testing.assert_close(X, images)
+
+
 def test_device_argument():
     images, labels = uint8_data(4)
     loader = InMemoryLoader(images, labels, batch_size=2, device="cpu")

@@ -8,6 +8,7 @@ system folder and never from the network.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,25 @@ def test_load_data_fashion_mnist(splits):
     epoch = torch.cat([y for _, y in train_iter])
     assert torch.bincount(epoch).tolist() == [6000] * 10  # one epoch: every example once
     assert torch.equal(torch.cat([y for _, y in test_iter]), splits["test"][1])  # test order kept
+
+
+def test_validation_split_is_the_chapters_split(splits):
+    X, y = splits["train"]
+    train_iter, valid_iter, test_iter = d2lmini.load_data_fashion_mnist(256, download=False, validation=10_000, seed=0)
+    assert (train_iter.num_examples, valid_iter.num_examples, test_iter.num_examples) == (50000, 10000, 10000)
+    assert torch.equal(train_iter.images[:, 0], X[:50_000]) and torch.equal(valid_iter.images[:, 0], X[50_000:])
+    assert torch.equal(valid_iter.labels, y[50_000:])
+    assert torch.bincount(valid_iter.labels).tolist() == [1023, 988, 1008, 1021, 1050, 996, 970, 955, 968, 1021]
+    again, _, _ = d2lmini.load_data_fashion_mnist(256, download=False, validation=10_000, seed=0)
+    assert torch.equal(next(iter(again))[0], next(iter(train_iter))[0])  # seeded: the same order in every run
+
+
+def test_reading_again_is_fast_and_gives_a_fresh_copy(splits):
+    X, _ = splits["train"]
+    start = time.perf_counter()
+    again, _ = d2lmini.read_fashion_mnist("train", download=False)
+    assert time.perf_counter() - start < 1.0  # from memory: a copy takes about 0.03 s
+    assert again.data_ptr() != X.data_ptr() and torch.equal(again, X)
 
 
 def test_torchvision_sees_the_same_data(splits):
