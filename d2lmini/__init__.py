@@ -21,6 +21,7 @@ from .data import (
 )
 from .plot import Animator, in_notebook, plot, set_figsize, show_images, use_png_display
 from .regression import data_iter, linreg, load_array, sgd, squared_loss, synthetic_data
+from .selfcheck import Option, SelfCheck, selfcheck
 from .summary import LayerSummary, summary
 from .train import EpochStats, predict, predict_ch3, train, train_ch3, train_epoch
 from .utils import Accumulator, Timer, cpu, num_gpus, seed, try_gpu

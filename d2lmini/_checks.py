@@ -513,3 +513,68 @@ def check_index_list(labels) -> None:
             f"labels must be class indices: a list of ints such as [0, 9] or a 1-D integer tensor, got "
             f"{describe(labels)}; convert labels with y.long(), or scores with y_hat.argmax(dim=1)"
         )
+
+
+def _question_name(question) -> str:
+    """How a self-check message names its question: the first words."""
+    words = str(question).split()
+    return repr(" ".join(words[:8]) + (" ..." if len(words) > 8 else ""))
+
+
+def check_selfcheck(question, options, multiple, answer, tol, explanation) -> None:
+    """Raise unless the arguments of ``selfcheck`` make a question that can be answered as written.
+
+    Every message names the question by its first words, so the book's checks point at the cell.
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise TypeError(f"question must be a non-empty string, got {describe(question)}")
+    q = f"self-check question {_question_name(question)}"
+    check_bool(multiple, f"{q}: multiple")
+    if not isinstance(explanation, str):
+        raise TypeError(f"{q}: explanation must be a string, got {describe(explanation)}")
+    if answer is not None:
+        if options is not None:
+            raise ValueError(f"{q}: pass either options (multiple choice) or answer= (numeric), not both")
+        if multiple:
+            raise ValueError(f"{q}: multiple=True needs options; a numeric question has one answer")
+        if isinstance(answer, torch.Tensor) and answer.numel() == 1:
+            answer = answer.item()
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
+            raise TypeError(f"{q}: answer must be a finite number, got {describe(answer)}")
+        if tol is None:
+            raise ValueError(f"{q}: a numeric question needs a tolerance; pass e.g. tol=0.5 for an integer answer")
+        if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not math.isfinite(tol) or tol <= 0:
+            raise ValueError(f"{q}: tol must be a positive number, got {tol!r}; pass e.g. tol=0.5 for an integer "
+                             "answer or tol=0.01 for a rounded decimal")  # fmt: skip
+        if not explanation.strip():
+            raise ValueError(f"{q}: a numeric question needs an explanation of how to compute the answer; "
+                             "pass explanation='...'")  # fmt: skip
+        return
+    if tol is not None:
+        raise ValueError(f"{q}: tol is for numeric questions; pass answer= as well, or drop tol")
+    if options is None:
+        raise ValueError(f"{q}: no options and no answer; pass a list of d2lmini.Option, or answer= and tol=")
+    if isinstance(options, (str, bytes)) or not isinstance(options, Sequence):
+        raise TypeError(f"{q}: options must be a list of d2lmini.Option, got {describe(options)}")
+    from .selfcheck import Option, format_value  # the module imports this one
+
+    for o in options:
+        if not isinstance(o, Option):
+            raise TypeError(f"{q}: options must be d2lmini.Option objects, got {describe(o)}; "
+                            "wrap it as d2lmini.Option(text, correct=..., feedback='why')")  # fmt: skip
+    if len(options) < 2:
+        raise ValueError(f"{q}: a multiple-choice question needs at least two options, got {len(options)}")
+    texts = [format_value(o.text) for o in options]
+    for o, text in zip(options, texts):
+        if not isinstance(o.correct, bool):
+            raise TypeError(f"{q}: option {text!r}: correct must be True or False, got {describe(o.correct)}")
+        if not isinstance(o.feedback, str) or not o.feedback.strip():
+            raise ValueError(f"{q}: option {text!r} has no feedback; say why it is right or wrong")
+    repeated = sorted({t for t in texts if texts.count(t) > 1})
+    if repeated:
+        raise ValueError(f"{q}: duplicate options {', '.join(repeated)}; every option must read differently")
+    right = sum(o.correct for o in options)
+    if right == 0:
+        raise ValueError(f"{q}: no option is marked correct=True")
+    if right > 1 and not multiple:
+        raise ValueError(f"{q}: {right} options are marked correct; pass multiple=True for 'select all that apply'")

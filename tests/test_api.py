@@ -18,6 +18,7 @@ def test_exports_are_stable():
     # names are only ever added within a major version; extend this list, never shrink it
     expected = {
         "Accumulator", "Animator", "DatasetError", "EpochStats", "FASHION_MNIST_LABELS", "InMemoryLoader", "LayerSummary",
+        "Option", "SelfCheck", "selfcheck",
         "Timer", "accuracy", "confusion_matrix", "cpu", "cross_entropy", "data_dirs", "data_iter",
         "evaluate_accuracy", "fashion_mnist_torchvision", "find_fashion_mnist", "get_fashion_mnist_labels",
         "in_notebook", "linreg", "load_array", "load_data_fashion_mnist", "model_device", "num_gpus", "plot",

@@ -85,6 +85,10 @@ def diverge():
                loss=lambda y_hat, y: ((y_hat - nn.functional.one_hot(y, 2)) ** 2).mean())  # fmt: skip
 
 
+def option(text: str, correct: bool = False) -> d2lmini.Option:
+    return d2lmini.Option(text, correct, feedback=f"why {text}")
+
+
 def animator_add(y, legend=("a", "b"), x=1):
     d2lmini.Animator(legend=list(legend)).add(x, y)
 
@@ -311,6 +315,29 @@ CASES = [
      "input_shape is the shape of one example without the batch dimension"),
     ("summary: print_table a string", lambda: d2lmini.summary(small_cnn(), (1, 28, 28), "no"), TypeError,
      "print_table must be True or False"),
+    # ---------------------------------------------------------------- selfcheck
+    ("selfcheck: no correct option", lambda: d2lmini.selfcheck("Pick one", [option("a"), option("b")]),
+     ValueError, "self-check question 'Pick one': no option is marked correct=True"),
+    ("selfcheck: numeric without tol", lambda: d2lmini.selfcheck("How many?", answer=3, explanation="3"),
+     ValueError, "self-check question 'How many?': a numeric question needs a tolerance; pass e.g. tol=0.5"),
+    ("selfcheck: tol 0", lambda: d2lmini.selfcheck("How many?", answer=3, tol=0, explanation="3"),
+     ValueError, "tol must be a positive number, got 0"),
+    ("selfcheck: numeric without explanation", lambda: d2lmini.selfcheck("How many?", answer=3, tol=0.5),
+     ValueError, "a numeric question needs an explanation of how to compute the answer"),
+    ("selfcheck: option without feedback",
+     lambda: d2lmini.selfcheck("Pick one", [option("a", True), d2lmini.Option("b")]),
+     ValueError, "self-check question 'Pick one': option 'b' has no feedback; say why it is right or wrong"),
+    ("selfcheck: duplicate options", lambda: d2lmini.selfcheck("Pick one", [option("a", True), option("a")]),
+     ValueError, "duplicate options a; every option must read differently"),
+    ("selfcheck: one option", lambda: d2lmini.selfcheck("Pick one", [option("a", True)]),
+     ValueError, "needs at least two options, got 1"),
+    ("selfcheck: two correct, not multiple",
+     lambda: d2lmini.selfcheck("Pick", [option("a", True), option("b", True)]),
+     ValueError, "2 options are marked correct; pass multiple=True"),
+    ("selfcheck: strings as options", lambda: d2lmini.selfcheck("Pick one", ["a", "b"]),
+     TypeError, "wrap it as d2lmini.Option(text, correct=..., feedback='why')"),
+    ("selfcheck: no question", lambda: d2lmini.selfcheck(None, [option("a", True), option("b")]),
+     TypeError, "question must be a non-empty string, got NoneType None"),
 ]  # fmt: skip
 
 
@@ -323,9 +350,9 @@ def test_bad_input_raises_a_clear_error(call, error, fix):
 def test_every_public_function_has_bad_input_rows():
     covered = {case_id.split(":")[0] for case_id, *_ in CASES}
     without_arguments = {"cpu", "num_gpus", "in_notebook", "use_png_display", "Timer"}
-    records = {"EpochStats", "LayerSummary"}  # data, not functions
+    records = {"EpochStats", "LayerSummary", "Option", "SelfCheck"}  # data, not functions
     modules = [importlib.import_module(f"d2lmini.{m}") for m in ("classification", "regression", "train", "utils",
-                                                                    "plot", "summary")]  # fmt: skip
+                                                                    "plot", "summary", "selfcheck")]  # fmt: skip
     aliases = {"train_ch3", "predict_ch3"}
     public = {name for module in modules for name in module.__all__} - without_arguments - records - aliases
     assert public - covered == set(), f"add bad-input rows for {public - covered}"

@@ -365,3 +365,155 @@ def test_page_works_in_the_browser(visit, page_name):
 
 def test_configuration_of_this_module_matches_the_book():
     assert load_config()["launch_buttons"]["notebook_interface"] == "jupyterlab"  # urlpath=lab/tree/...
+
+
+# --- Self-check questions (d2lmini.selfcheck): on the static page, without a kernel ------------------------------
+
+
+def selfcheck_count(chapter: str) -> int:
+    return sum(cn.selfcheck_cells(notebook(chapter)).values())
+
+
+def selfcheck_problems(page_soup: BeautifulSoup) -> list[str]:
+    """Every question on a built page has feedback for every option (an explanation if numeric)."""
+    problems = []
+    for q in page_soup.select("div.d2l-selfcheck"):
+        name = q.select_one(".d2l-sc-question").get_text(" ", strip=True)[:50]
+        if q.get("data-kind") == "numeric":
+            explanation = q.select_one('[data-feedback="explanation"]')
+            if not (explanation and explanation.get_text(strip=True)) or not q.get("data-answer") or not q.get("data-tol"):
+                problems.append(f"{name!r}: numeric question without answer, tolerance or explanation")
+            continue
+        options = q.select("ol.d2l-sc-options > li")
+        feedback = [q.select_one(f'[data-feedback="{i}"] span') for i in range(len(options))]
+        if len(options) < 2 or not any(li.get("data-correct") == "true" for li in options):
+            problems.append(f"{name!r}: fewer than two options or none right")
+        if not all(f is not None and f.get_text(strip=True) for f in feedback):
+            problems.append(f"{name!r}: an option without feedback")
+    return problems
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_self_check_is_on_the_page_with_its_feedback(site, chapter):
+    page = soup(site, chapter)
+    questions = page.select("div.d2l-selfcheck")
+    assert len(questions) == selfcheck_count(chapter) >= cn.SELFCHECKS[0]
+    assert selfcheck_problems(page) == []
+    assert all(q.select_one("script") and not q.select("script[src]") for q in questions)  # inline, nothing loaded
+    # the question shows; the code that builds it is collapsed (hide-input), readers can still open it
+    for q in questions:
+        cell = q.find_parent("div", class_="cell")
+        assert "tag_hide-input" in cell.get("class", []) and q.find_parent(class_="cell_output") is not None
+        source = cell.select_one("details.hide")
+        assert source is not None and "open" not in source.attrs and "d2lmini.selfcheck(" in source.get_text()
+
+
+def test_student_edition_keeps_the_self_checks(site, student_site):
+    for chapter in CHAPTERS:
+        full = [q["id"] for q in soup(site, chapter).select("div.d2l-selfcheck")]
+        student = [q["id"] for q in soup(student_site, chapter).select("div.d2l-selfcheck")]
+        assert student == full and full, chapter
+
+
+SELFCHECK_STATE = """() => [...document.querySelectorAll('div.d2l-selfcheck')].map(q => ({
+  id: q.id, kind: q.dataset.kind, ready: q.dataset.ready === 'true',
+  answer: q.dataset.answer, tol: q.dataset.tol,
+  controls: q.querySelectorAll('button, input').length,
+  options: [...q.querySelectorAll('ol.d2l-sc-options > li')].map((li, i) => ({
+    correct: li.dataset.correct === 'true',
+    feedback: (q.querySelector(`[data-feedback="${i}"] span`) || {}).textContent || ''})),
+  explanation: (q.querySelector('[data-feedback="explanation"]') || {}).textContent || '',
+  live: !!q.querySelector('.d2l-sc-feedback[aria-live="polite"]'),
+}))"""
+
+
+def feedback_of(question) -> tuple[str, str]:
+    """(right or wrong, text) of the feedback a question shows now."""
+    box = question.locator(".d2l-sc-feedback")
+    verdict = "right" if "d2l-sc-right" in (box.get_attribute("class") or "") else (
+        "wrong" if "d2l-sc-wrong" in (box.get_attribute("class") or "") else "none")
+    return verdict, " ".join(box.inner_text().split())
+
+
+def answer_wrongly_then_rightly(page, q: dict) -> list[str]:
+    """Answer one question wrongly, then rightly (the right answer by keyboard), checking the feedback each time."""
+    question = page.locator(f"#{q['id']}")
+    question.scroll_into_view_if_needed()
+    problems = []
+
+    def expect(verdict: str, text: str, step: str):
+        got, shown = feedback_of(question)
+        if got != verdict or " ".join(text.split()) not in shown:
+            problems.append(f"{q['id']} ({q['kind']}), {step}: shows {got} {shown[:120]!r}, "
+                            f"expected {verdict} with {text[:60]!r}")  # fmt: skip
+
+    if q["kind"] == "single":
+        wrong = next(i for i, o in enumerate(q["options"]) if not o["correct"])
+        right = next(i for i, o in enumerate(q["options"]) if o["correct"])
+        choices = question.locator("button.d2l-sc-choice")
+        choices.nth(wrong).click()
+        expect("wrong", q["options"][wrong]["feedback"], "wrong option clicked")
+        choices.nth(right).focus()
+        page.keyboard.press("Enter")
+        expect("right", q["options"][right]["feedback"], "right option chosen with the keyboard")
+        if choices.nth(right).get_attribute("aria-pressed") != "true":
+            problems.append(f"{q['id']}: the chosen option does not report aria-pressed")
+    elif q["kind"] == "multiple":
+        boxes = question.locator("input[type=checkbox]")
+        wrong = next(i for i, o in enumerate(q["options"]) if not o["correct"])
+        boxes.nth(wrong).check()
+        question.locator("button.d2l-sc-submit").click()
+        expect("wrong", q["options"][wrong]["feedback"], "a wrong option ticked")
+        for i, o in enumerate(q["options"]):
+            boxes.nth(i).focus()
+            if boxes.nth(i).is_checked() != o["correct"]:
+                page.keyboard.press("Space")
+        question.locator("button.d2l-sc-submit").focus()
+        page.keyboard.press("Enter")
+        expect("right", next(o["feedback"] for o in q["options"] if o["correct"]), "the right options ticked")
+    else:
+        field = question.locator("input[type=text]")
+        field.fill(str(float(q["answer"]) + 10 * float(q["tol"]) + 1))
+        question.locator("button.d2l-sc-submit").click()
+        expect("wrong", "Not quite", "a wrong number")
+        field.fill(q["answer"])
+        field.press("Enter")
+        expect("right", q["explanation"], "the right number")
+    return problems
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_self_checks_answer_back_in_the_browser(visit, chapter):
+    """On the static page every question becomes interactive; one (of a kind that varies by chapter) is answered
+    wrongly, then rightly, and shows the matching feedback; no request fails and no script errs."""
+    v = visit(chapter)
+    questions = v.page.evaluate(SELFCHECK_STATE)
+    problems = [f"{q['id']}: not made interactive" for q in questions if not q["ready"] or not q["controls"]]
+    problems += [f"{q['id']}: feedback is not announced (aria-live)" for q in questions if not q["live"]]
+    problems += [f"{q['id']}: an option without feedback" for q in questions
+                 if any(not o["feedback"].strip() for o in q["options"])]  # fmt: skip
+    problems += [f"{q['id']}: no explanation" for q in questions if q["kind"] == "numeric" and not q["explanation"]]
+    assert len(questions) == selfcheck_count(chapter)
+    kind = ("single", "multiple", "numeric")[CHAPTERS.index(chapter) % 3]
+    chosen = next((q for q in questions if q["kind"] == kind), questions[0])
+    problems += answer_wrongly_then_rightly(v.page, chosen)
+    problems = v.problems + problems
+    assert problems == [], f"{chapter}:\n  " + "\n  ".join(problems)
+
+
+def test_self_checks_without_javascript_still_show_the_question(browser, server):
+    """With JavaScript off, the question, its options and the collapsed answers are there to read."""
+    chapter = CHAPTERS[1] if len(CHAPTERS) > 1 else CHAPTERS[0]
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}{chapter}.html", wait_until="load")
+        first = page.locator("div.d2l-selfcheck").first
+        assert first.locator(".d2l-sc-question").is_visible()
+        assert first.locator("details > summary").is_visible()
+        if first.get_attribute("data-kind") != "numeric":
+            assert first.locator("ol.d2l-sc-options > li").count() >= 2
+            assert first.locator("ol.d2l-sc-options > li").first.is_visible()
+        assert first.locator("button").count() == 0  # no dead controls
+    finally:
+        context.close()

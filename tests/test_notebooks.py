@@ -295,3 +295,64 @@ def test_thread_pinning_is_caught(good):
     cn.code_cells(good)[1].source += "\ntorch.set_num_threads(1)"
     problems = cn.check_threads(good)
     assert len(problems) == 1 and "thread" in problems[0]
+
+
+# --- Self-check questions: 4 to 8 per chapter, hidden code, stored HTML -----------------------------------
+
+
+def selfcheck_cells(nb) -> list:
+    return [nb.cells[i] for i in cn.selfcheck_cells(nb)]
+
+
+def test_good_fixture_has_its_self_checks(good):
+    assert sorted(cn.selfcheck_cells(good).values()) == [1, 1, 1, 1]
+    assert cn.check_selfchecks(good) == []
+
+
+def test_self_check_without_hide_input_is_caught(good):
+    i = next(iter(cn.selfcheck_cells(good)))
+    good.cells[i].metadata["tags"] = []
+    assert cn.check_selfchecks(good) == [
+        f"cell {i}: self-check cell without the hide-input tag (the page must show the question, not its code)"
+    ]
+
+
+def test_self_check_without_stored_html_is_caught(good):
+    i = list(cn.selfcheck_cells(good))[1]
+    good.cells[i].outputs = []
+    assert cn.check_selfchecks(good) == [f"cell {i}: self-check cell stores no HTML output of its question: execute it"]
+    good.cells[i].outputs = [nbformat.v4.new_output("stream", name="stdout", text="Self-check: ...")]
+    assert len(cn.check_selfchecks(good)) == 1  # the plain text alone is not the question on the page
+
+
+@pytest.mark.parametrize("keep, ok", [(0, False), (3, False), (4, True), (8, True), (9, False)])
+def test_four_to_eight_self_checks_per_chapter(good, keep, ok):
+    cells = selfcheck_cells(good)
+    others = [c for c in good.cells if c not in cells]
+    good.cells = others + [copy.deepcopy(cells[n % len(cells)]) for n in range(keep)]
+    problems = cn.check_selfchecks(good)
+    assert problems == ([] if ok else [f"{keep} self-check questions; a chapter needs 4 to 8, each after the section "
+                                       "it checks"])  # fmt: skip
+
+
+def test_the_chapter_and_the_cell_are_named(tmp_path, good, capsys):
+    i = next(iter(cn.selfcheck_cells(good)))
+    good.cells[i].metadata["tags"] = []
+    path = tmp_path / "07_bad.ipynb"
+    nbformat.write(good, path)
+    assert cn.main([str(path)]) == 1
+    assert f"07_bad.ipynb: \n  self-check: cell {i}: self-check cell without the hide-input tag" in capsys.readouterr().out
+
+
+def test_self_check_cells_are_not_training_outputs():
+    question = ("import d2lmini, torch\nw = torch.ones(1, requires_grad=True)\n"
+                "opt = torch.optim.SGD([w], lr=0.1)\n(w * 2).sum().backward()\nopt.step()\n"
+                "d2lmini.selfcheck('What is w now?', answer=w.item(), tol=0.01, explanation='1 - 0.1 * 2')")  # fmt: skip
+    nb = notebook(
+        DEFINE,
+        ("history = d2lmini.train(net, it, it, loss, 3, opt)", ""),
+        (question, "Self-check: What is w now?\nAnswer: 0.8 (within 0.01). 1 - 0.1 * 2"),  # trains, prints 0.8
+        ("net = nn.Linear(2, 1)\nd2lmini.selfcheck('Q', answer=net.in_features, tol=0.5, explanation='2.0')", ""),
+        ("print(f'{net(torch.ones(2)).item():.2f}')", "0.25\n"),  # still the trained net: the question rebinds nothing
+    )
+    assert flagged(nb) == [4]

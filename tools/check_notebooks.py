@@ -17,9 +17,11 @@ from pathlib import Path
 import nbformat
 
 from bookconfig import ROOT, chapter_notebooks, install_cell_source
-from training_outputs import check_training_outputs
+from training_outputs import SELFCHECK, check_training_outputs
 
 MIN_EXERCISES = 6
+SELFCHECKS = (4, 8)  # questions per chapter (../shared/curriculum.md)
+SELFCHECK_HTML = 'class="d2l-selfcheck"'
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_SOURCE = re.compile(r"@interact\b|\binteract(ive|_manual)?\s*\(|\b(ipy)?widgets\.[A-Z]\w*\s*\(")
 WIDGET_TAGS = ("nbval-ignore-output", "remove-output")
@@ -267,6 +269,31 @@ def check_exercises(nb, minimum: int = MIN_EXERCISES) -> list[str]:
     return problems
 
 
+def selfcheck_cells(nb) -> dict[int, int]:
+    """``{cell index: number of selfcheck(...) calls}`` for the code cells that ask self-check questions."""
+    return {i: len(SELFCHECK.findall(c.source)) for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and SELFCHECK.search(c.source)}  # fmt: skip
+
+
+def check_selfchecks(nb, limits: tuple[int, int] = SELFCHECKS) -> list[str]:
+    """4 to 8 self-check questions, each in a cell tagged hide-input that stores its HTML output."""
+    cells = selfcheck_cells(nb)
+    problems = []
+    for i, calls in cells.items():
+        cell = nb.cells[i]
+        if "hide-input" not in tags(cell):
+            problems.append(f"cell {i}: self-check cell without the hide-input tag (the page must show the question, "
+                            "not its code)")  # fmt: skip
+        shown = sum(str(o.get("data", {}).get("text/html", "")).count(SELFCHECK_HTML) for o in cell.outputs)
+        if shown < calls:
+            problems.append(f"cell {i}: self-check cell stores no HTML output of its question: execute it")
+    total = sum(cells.values())
+    if not limits[0] <= total <= limits[1]:
+        problems.append(f"{total} self-check questions; a chapter needs {limits[0]} to {limits[1]}, "
+                        "each after the section it checks")  # fmt: skip
+    return problems
+
+
 CHECKS = {
     "structure": check_structure,
     "install cell": check_install_cell,
@@ -279,6 +306,7 @@ CHECKS = {
     "exercises": check_exercises,
     "training outputs": check_training_outputs,
     "threads": check_threads,
+    "self-check": check_selfchecks,
 }
 
 

@@ -18,6 +18,9 @@ The rule, read from the cells' Python source (``ast``) and stored outputs:
   name afresh from clean values cleans it.
 - A code cell that trains or reads a tainted name, and whose stored text output
   shows a decimal number, prints a training result.
+- Self-check cells (``d2lmini.selfcheck(...)``) are skipped: they are
+  self-contained, print their numbers rounded by ``selfcheck`` and neither
+  taint nor clean the chapter's names.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ import re
 IGNORE_TAG = "nbval-ignore-output"
 TRAINING_CALLS = {"train", "train_ch3", "train_epoch", "sgd"}
 DECIMAL = re.compile(r"\d\.\d|\de[-+]?\d")
-MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
+MAGIC = re.compile(r"^(\s*)(?:%|!(?!=)).*$", re.M)  # %xmode, !pip; not a continued "!= x"
+SELFCHECK = re.compile(r"\bselfcheck\s*\(")
 
 
 def parse(source: str) -> ast.Module:
@@ -134,6 +138,8 @@ def training_output_cells(nb) -> dict[int, str]:
     tainted: set[str] = set()
     found = {}
     for (i, cell), tree in zip(cells, trees):
+        if SELFCHECK.search(cell.source):
+            continue
         read, bound = reads(tree) & data, binds(tree) & data
         trains = any(is_training_step(n, trainers) for n in executed_nodes(tree))
         dirty = sorted(read & tainted)
