@@ -142,7 +142,8 @@ def show_images(imgs, num_rows: int, num_cols: int, titles: Sequence[str] | None
 
 def _each(imgs) -> list:
     """The images of a batch ``(n, ...)`` or of a list."""
-    if isinstance(imgs, (str, bytes)) or not isinstance(imgs, Iterable) or np.ndim(imgs) == 0:
+    scalar = isinstance(imgs, (torch.Tensor, np.ndarray)) and imgs.ndim == 0
+    if isinstance(imgs, (str, bytes)) or not isinstance(imgs, Iterable) or scalar:
         raise TypeError(f"imgs must be a tensor, an array or a list of images, got {describe(imgs)}")
     return list(imgs)
 

@@ -150,6 +150,11 @@ def test_show_images_rgb_channels_first_and_last():
     assert axes[0, 1].get_images()[0].get_array().shape == (8, 6, 3)
 
 
+def test_show_images_of_different_sizes_side_by_side():
+    axes = d2lmini.show_images([torch.rand(28, 28), torch.rand(64, 64)], 1, 2)  # e.g. original and resized
+    assert [ax.get_images()[0].get_array().shape for ax in axes.flat] == [(28, 28), (64, 64)]
+
+
 def test_show_images_keeps_gradients_out():
     imgs = torch.rand(2, 1, 4, 4, requires_grad=True)
     axes = d2lmini.show_images(imgs * 1, 1, 2)  # a tensor in a graph, as a net's output would be
