@@ -22,8 +22,9 @@ NB ?=
 
 # A different machine than the one that stored the outputs: ATen's generic (unvectorised)
 # kernels, MKL (matrix products) held to SSE4.2, oneDNN (convolutions) to SSE4.1, and one
-# thread instead of all cores. Each knob alone changes printed training results; nbval must
-# still pass, because such outputs are tagged nbval-ignore-output (tools/training_outputs.py).
+# thread instead of all cores. Each knob alone changes the results of training
+# (benchmarks/portability_knobs.py); nbval must still pass, because such outputs are tagged
+# nbval-ignore-output (tools/training_outputs.py) and their claims asserted with margins.
 PORTABLE_ENV := ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 OMP_NUM_THREADS=1
 NBVAL := $(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
