@@ -1,7 +1,7 @@
 # make book     - build the HTML book into _build/html (creates .venv and node_modules on first use)
 # make test     - unit tests, nbval re-run of every chapter (natively and on an emulated different
 #                 machine), -W builds, built-site and browser checks
-# make test-portable - the nbval re-run alone, on the emulated different machine (see PORTABLE_ENV)
+# make test-portable - the nbval re-run alone, on an emulated different machine (tools/portable_env.py)
 # make student  - the student edition (every answer removed) into _build/student/html
 # make execute [NB=chapters/xx.ipynb] - re-execute notebooks in place (authors)
 # make sync-install-cell - rewrite every chapter's first cell from _config.yml (lead, between edits)
@@ -20,12 +20,11 @@ NODE_STAMP := node_modules/.installed-stamp
 JB_FLAGS := -W -n --keep-going
 NB ?=
 
-# A different machine than the one that stored the outputs: ATen's generic (unvectorised)
-# kernels, MKL (matrix products) held to SSE4.2, oneDNN (convolutions) to SSE4.1, and one
+# A different machine than this one (tools/portable_env.py): ATen's kernels, MKL (matrix
+# products) and oneDNN (convolutions) held one instruction-set level below this CPU's, and one
 # thread instead of all cores. Each knob alone changes the results of training
 # (benchmarks/portability_knobs.py); nbval must still pass, because such outputs are tagged
 # nbval-ignore-output (tools/training_outputs.py) and their claims asserted with margins.
-PORTABLE_ENV := ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 OMP_NUM_THREADS=1
 NBVAL := $(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
 .PHONY: book student test test-portable unit notebooks browser execute sync-install-cell clean
@@ -59,7 +58,7 @@ notebooks: $(STAMP)
 	$(NBVAL) chapters
 
 test-portable: $(STAMP)
-	env $(PORTABLE_ENV) $(NBVAL) chapters
+	env $$($(PY) tools/portable_env.py) $(NBVAL) chapters
 
 # Checks of the built site (_build/html and _build/student/html): no CDN,
 # exercises and answers, then every page in headless Chromium.

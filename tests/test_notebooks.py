@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import check_notebooks as cn  # noqa: E402
 from bookconfig import chapter_notebooks, install_cell_source, toc_files  # noqa: E402
+from portable_env import portable_env  # noqa: E402
 from training_outputs import training_output_cells  # noqa: E402
 
 CHAPTERS = chapter_notebooks(ROOT)
@@ -356,3 +357,10 @@ def test_self_check_cells_are_not_training_outputs():
         ("print(f'{net(torch.ones(2)).item():.2f}')", "0.25\n"),  # still the trained net: the question rebinds nothing
     )
     assert flagged(nb) == [4]
+
+
+@pytest.mark.parametrize("native, isa", [("AVX512", "avx2"), ("AVX2", "default")])
+def test_the_portable_run_emulates_another_machine(native, isa):
+    env = portable_env(native)
+    assert env["ATEN_CPU_CAPABILITY"] == isa and env["ATEN_CPU_CAPABILITY"].upper() != native
+    assert env["MKL_ENABLE_INSTRUCTIONS"] in ("AVX2", "SSE4_2") and env["OMP_NUM_THREADS"] == "1"
