@@ -86,12 +86,36 @@ def test_repository_url_is_written_only_in_config():
     assert (ROOT / "_config.yml").read_text().count(bare) == 1
 
 
-def test_install_cell_is_derived_from_config_and_version():
-    url, _ = repository()
+def test_install_cell_installs_exactly_the_package_version():
+    version = package_version()
     expected = install_cell_source()
-    assert f'"d2lmini @ git+{url}@v{package_version()}"' in expected
-    assert expected.splitlines()[0] == "# Colab and Binder: install d2lmini when it is not importable (skipped locally)."
-    assert "%pip install --quiet" in expected and "except ImportError:" in expected
+    assert expected.splitlines()[0] == f"# Colab and Binder: install d2lmini {version}, the release this notebook was run with"
+    assert f'%pip install --quiet "d2lmini=={version}"' in expected
+    assert "git+" not in expected  # a release from PyPI, not a tag of the repository
+
+
+@pytest.mark.parametrize(
+    ("installed", "installs"),
+    [(None, True), ("0.0.9", True), ("{version}", False), ("{major}.{minor_next}.0", False), ("1.0.0rc1", True)],
+)
+def test_install_cell_installs_only_when_missing_or_older(installed, installs):
+    """Run the cell's logic (``%pip`` replaced by a recorder) against a faked installed version."""
+    from importlib.metadata import PackageNotFoundError
+
+    major, minor, _ = map(int, package_version().split("."))
+    fields = {"version": package_version(), "major": major, "minor_next": minor + 1}
+    installed = None if installed is None else installed.format(**fields)
+    calls = []
+
+    def fake_version(name):
+        if installed is None:
+            raise PackageNotFoundError(name)
+        return installed
+
+    source = re.sub(r'%pip install --quiet (".*")', r"calls.append(\1)", install_cell_source())
+    source = source.replace("from importlib.metadata import PackageNotFoundError, version", "")
+    exec(source, {"calls": calls, "version": fake_version, "PackageNotFoundError": PackageNotFoundError})
+    assert bool(calls) == installs
 
 
 def test_default_build_keeps_answers_and_student_config_hides_them():
@@ -176,7 +200,7 @@ def test_sync_install_cell_rewrites_only_the_install_cell(tmp_path):
     shutil.copy(FIXTURES / "chapter_good.ipynb", path)
     before = nbformat.read(path, as_version=4)
     nb = nbformat.read(path, as_version=4)
-    cn.code_cells(nb)[0].source = cn.code_cells(nb)[0].source.replace("@v", "@v9")
+    cn.code_cells(nb)[0].source = cn.code_cells(nb)[0].source.replace("d2lmini==", "d2lmini==9")
     nbformat.write(nb, path)
     assert sync_install_cell.main(["--check", str(path)]) == 1
     assert sync_install_cell.main([str(path)]) == 0

@@ -1,9 +1,11 @@
 """What the book's tooling reads from _config.yml, _toc.yml and the package.
 
 _config.yml's ``repository.url`` is the single place that names the repository;
-everything that needs the URL (the install cell of every chapter, the intro
-page, the launch buttons) derives it from there through this module or
-through Jupyter Book itself.
+everything that needs the URL (the intro page, the launch buttons, the
+learner-notebook branch) derives it from there through this module or through
+Jupyter Book itself. ``d2lmini.__version__`` is the single place that names the
+release: the install cell of every chapter, CHANGELOG.md and the release tag
+must agree with it (tools/release_check.py).
 """
 
 from __future__ import annotations
@@ -15,15 +17,21 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The first code cell of every chapter. Colab and Binder run it; locally (and
-# in CI) d2lmini is importable, so it only costs an import.
+# The first code cell of every chapter. It installs exactly the d2lmini release
+# the chapter was executed with, and only where d2lmini is missing or older
+# (Colab, Binder, a fresh environment); locally, and in CI, it only reads the
+# installed version. {version_tuple} is that release as a tuple, e.g. (0, 2, 0).
 INSTALL_CELL = '''\
-# Colab and Binder: install d2lmini when it is not importable (skipped locally).
+# Colab and Binder: install d2lmini {version}, the release this notebook was run with
+# (skipped when it, or a newer one, is installed already).
+from importlib.metadata import PackageNotFoundError, version
+
 try:
-    import d2lmini
-except ImportError:
-    %pip install --quiet "d2lmini @ git+{url}@v{version}"
-    import d2lmini'''
+    installed = tuple(int(part) for part in version("d2lmini").split(".")[:3])
+except (PackageNotFoundError, ValueError):
+    installed = None
+if installed is None or installed < {version_tuple}:
+    %pip install --quiet "d2lmini=={version}"'''
 
 
 def load_config(root: Path = ROOT) -> dict:
@@ -52,8 +60,8 @@ def package_version(root: Path = ROOT) -> str:
 
 def install_cell_source(root: Path = ROOT) -> str:
     """The exact source every chapter's first code cell must have."""
-    url, _ = repository(root)
-    return INSTALL_CELL.format(url=url, version=package_version(root))
+    version = package_version(root)
+    return INSTALL_CELL.format(version=version, version_tuple=tuple(int(p) for p in version.split(".")))
 
 
 def toc_files(root: Path = ROOT) -> list[str]:

@@ -170,7 +170,7 @@ def check_install_cell(nb, expected: str | None = None) -> list[str]:
     first = next(iter(code_cells(nb)), None)
     if first is None or first.source != expected:
         return [
-            "the first code cell is not the install cell derived from _config.yml "
+            "the first code cell is not the install cell of d2lmini.__version__ "
             "(run `make sync-install-cell`, see README)"
         ]
     return []

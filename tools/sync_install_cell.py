@@ -1,13 +1,14 @@
-"""Rewrite the install cell (first code cell) of every chapter from _config.yml.
+"""Rewrite the install cell (first code cell) of every chapter from d2lmini.__version__.
 
 Usage:
     python tools/sync_install_cell.py [--check] [NOTEBOOK ...]
 
-The repository URL is written once, in _config.yml (``repository.url``), and
-the tag is ``v`` + ``d2lmini.__version__``. This tool puts both into the
-first code cell of each chapter (default: the chapters of _toc.yml and the
-fixtures under tests/fixtures/ that have an install cell), keeping
-its outputs and execution count, so after a change of URL or version no
+The cell installs exactly ``d2lmini==`` + ``d2lmini.__version__`` where
+d2lmini is missing or older (tools/bookconfig.py, ``INSTALL_CELL``). This
+tool writes it into the first code cell of each chapter (default: the
+chapters of _toc.yml and the fixtures under tests/fixtures/ that have an
+install cell), keeping
+its outputs and execution count, so after a change of version no
 re-execution is needed. With ``--check`` it changes nothing and exits 1 when
 a chapter disagrees (tests/test_notebooks.py runs the same check).
 
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from bookconfig import ROOT, chapter_notebooks, install_cell_source
+from bookconfig import ROOT, chapter_notebooks, install_cell_source, package_version
 
 
 def _rel(path: Path) -> str:
@@ -52,7 +53,7 @@ def sync(path: Path, expected: str, check: bool, insert: bool = True) -> str | N
     if not insert and not is_install_cell(cell):
         return None
     if check:
-        return f"{_rel(path)}: the first code cell is not the install cell of _config.yml"
+        return f"{_rel(path)}: the first code cell is not the install cell of d2lmini {package_version()}"
     if not is_install_cell(cell):
         # No install cell yet: insert one after the title cell.
         cell = nbformat.v4.new_code_cell(expected)
@@ -80,7 +81,7 @@ def main(argv: list[str]) -> int:
         targets = [(p, True) for p in chapter_notebooks(ROOT)]
         targets += [(p, False) for p in sorted((ROOT / "tests" / "fixtures").glob("*.ipynb"))]
     messages = [m for p, insert in targets if (m := sync(p, expected, args.check, insert))]
-    print("\n".join(messages) or "every install cell matches _config.yml")
+    print("\n".join(messages) or "every install cell installs d2lmini " + package_version())
     return 1 if (args.check and messages) else 0
 
 
