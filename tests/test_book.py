@@ -89,7 +89,7 @@ def test_repository_url_is_written_only_in_config():
 def test_install_cell_installs_exactly_the_package_version():
     version = package_version()
     expected = install_cell_source()
-    assert expected.splitlines()[0] == f"# Colab and Binder: install d2lmini {version}, the release this notebook was run with"
+    assert expected.splitlines()[0] == f"# Colab and Binder: install d2lmini {version}, the release this notebook was run with."
     assert f'%pip install --quiet "d2lmini=={version}"' in expected
     assert "git+" not in expected  # a release from PyPI, not a tag of the repository
 
@@ -319,10 +319,13 @@ def test_fixture_site_serves_mathjax_itself(fixture_books):
     assert check_site.site_problems(html) == []
 
 
-def test_fixture_launch_buttons_point_at_the_configured_branch(fixture_books):
+def test_fixture_launch_buttons_open_the_learner_notebooks(fixture_books):
+    """Outside a git checkout (and GitHub Actions) the buttons open the learner branch's newest notebooks."""
     url, branch = repository()
     slug = url.split("github.com/", 1)[1]
-    hrefs = {a["href"] for a in page(fixture_books, "full", "chapter_good").select("a[href]")}
-    assert f"https://colab.research.google.com/github/{slug}/blob/{branch}/chapter_good.ipynb" in hrefs
-    assert f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/chapter_good.ipynb" in hrefs
-    assert f"{url}/edit/{branch}/chapter_good.ipynb" in hrefs
+    ref = "learner-notebooks" if "GITHUB_SHA" not in os.environ else f"learner-{os.environ['GITHUB_SHA'][:12]}"
+    for edition, folder in (("full", "chapters"), ("student", "student")):
+        hrefs = {a["href"] for a in page(fixture_books, edition, "chapter_good").select("a[href]")}
+        assert f"https://colab.research.google.com/github/{slug}/blob/{ref}/{folder}/chapter_good.ipynb" in hrefs
+        assert f"https://mybinder.org/v2/gh/{slug}/{ref}?urlpath=lab/tree/{folder}/chapter_good.ipynb" in hrefs
+        assert f"{url}/edit/{branch}/chapter_good.ipynb" in hrefs

@@ -22,15 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # (Colab, Binder, a fresh environment); locally, and in CI, it only reads the
 # installed version. {version_tuple} is that release as a tuple, e.g. (0, 2, 0).
 INSTALL_CELL = '''\
-# Colab and Binder: install d2lmini {version}, the release this notebook was run with
-# (skipped when it, or a newer one, is installed already).
+# Colab and Binder: install d2lmini {version}, the release this notebook was run with.
 from importlib.metadata import PackageNotFoundError, version
-
 try:
-    installed = tuple(int(part) for part in version("d2lmini").split(".")[:3])
+    missing = tuple(map(int, version("d2lmini").split(".")[:3])) < {version_tuple}  # or older
 except (PackageNotFoundError, ValueError):
-    installed = None
-if installed is None or installed < {version_tuple}:
+    missing = True
+if missing:
     %pip install --quiet "d2lmini=={version}"'''
 
 
@@ -47,6 +45,12 @@ def repository(root: Path = ROOT) -> tuple[str, str]:
         raise ValueError(f"_config.yml repository.url must be a GitHub URL, not {url!r}")
     # Jupyter Book falls back to "master" when the branch is not given.
     return url, str(repo.get("branch", "master"))
+
+
+def site_url(root: Path = ROOT) -> str:
+    """Where GitHub Pages publishes the book: ``https://OWNER.github.io/REPO/``."""
+    owner, name = repository(root)[0].removeprefix("https://github.com/").split("/")[:2]
+    return f"https://{owner}.github.io/{name}/"
 
 
 def package_version(root: Path = ROOT) -> str:
