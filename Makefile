@@ -3,6 +3,8 @@
 #                 machine), -W builds, built-site and browser checks
 # make test-portable - the nbval re-run alone, on an emulated different machine (tools/portable_env.py)
 # make student  - the student edition (every answer removed) into _build/student/html
+# make learner  - the learner notebooks (reader and student sets) into _build/learner
+# make test-learner - run the reader notebooks in a fresh environment from the package's wheel
 # make execute [NB=chapters/xx.ipynb] - re-execute notebooks in place (authors)
 # make sync-install-cell - rewrite every chapter's first cell from _config.yml (lead, between edits)
 #
@@ -27,7 +29,7 @@ NB ?=
 # nbval-ignore-output (tools/training_outputs.py) and their claims asserted with margins.
 NBVAL := $(PY) -m pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
-.PHONY: book student test test-portable unit notebooks browser execute sync-install-cell clean
+.PHONY: book student learner test test-portable test-learner unit notebooks browser execute sync-install-cell clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +53,9 @@ student: $(STAMP) $(NODE_STAMP)
 	mv _build/student/_build/html _build/student/html
 	@echo "Student edition: _build/student/html/index.html"
 
+learner: $(STAMP)
+	$(PY) tools/learner_notebooks.py --out _build/learner
+
 unit: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q -m "not browser" tests
 
@@ -60,13 +65,22 @@ notebooks: $(STAMP)
 test-portable: $(STAMP)
 	env $$($(PY) tools/portable_env.py) $(NBVAL) chapters
 
+# The reader notebooks as a learner runs them: the wheel in a fresh virtual
+# environment outside the repository, CPU only, peak memory under 1.5 GB
+# (tools/run_learner_notebooks.py); _build/learner-run.json feeds the execution report.
+# One torch thread: `make test` runs it beside test-portable, which uses the other core.
+test-learner: $(STAMP)
+	OMP_NUM_THREADS=1 $(PY) tools/run_learner_notebooks.py
+
 # Checks of the built site (_build/html and _build/student/html): no CDN,
 # exercises and answers, then every page in headless Chromium.
 browser: $(STAMP)
 	$(PY) -m pytest -q -m browser tests
 
+# test-portable and test-learner each use one core (one torch thread), so they run side by side.
 test: $(STAMP) $(NODE_STAMP)
-	$(MAKE) unit notebooks test-portable
+	$(MAKE) unit notebooks
+	$(MAKE) --jobs=2 --output-sync=target test-portable test-learner
 	$(MAKE) book student
 	$(MAKE) browser
 

@@ -24,11 +24,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT / "tools"))
 
 import check_notebooks as cn  # noqa: E402
+import d2lmini_book  # noqa: E402
+import learner_notebooks  # noqa: E402
 import check_site  # noqa: E402
 import execution_report  # noqa: E402
 import student_config  # noqa: E402
 import sync_install_cell  # noqa: E402
-from bookconfig import install_cell_source, load_config, package_version, repository, toc_files  # noqa: E402
+from bookconfig import chapter_notebooks, install_cell_source, load_config, package_version, repository, toc_files  # noqa: E402
 
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
@@ -74,6 +76,37 @@ def test_pages_workflow_runs_the_ci_entry_point_and_deploys_the_html():
     assert deploy["needs"] == "build"
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in deploy["steps"])
     assert "make test" in (ROOT / ".ci/run").read_text()
+
+
+def test_pages_workflow_publishes_the_learner_notebooks_the_buttons_open(monkeypatch, tmp_path):
+    workflow = yaml.safe_load((ROOT / ".github/workflows/book.yml").read_text())
+    build = workflow["jobs"]["build"]
+    names = [step.get("name", step.get("uses", "")) for step in build["steps"]]
+    publish = build["steps"][names.index("Publish the learner notebooks for Colab and Binder")]
+    assert names.index("Test and build (.ci/run)") < names.index(publish["name"]) < names.index("Upload the site")
+    assert publish["if"] == "github.ref == 'refs/heads/main' && github.event_name != 'pull_request'"
+    assert build["permissions"] == {"contents": "write"}
+    script = publish["run"]
+    assert "tools/learner_notebooks.py --branch-tree" in script and "git init -q -b learner-notebooks" in script
+    assert 'git tag "learner-${GITHUB_SHA::12}"' in script and 'learner-notebooks "learner-${GITHUB_SHA::12}"' in script
+    # ... the very ref the book's extension links to for the same commit:
+    monkeypatch.setenv("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+    assert d2lmini_book.learner_ref(tmp_path) == "learner-0123456789ab"
+    monkeypatch.delenv("GITHUB_SHA")
+    assert d2lmini_book.learner_ref(tmp_path) == d2lmini_book.LEARNER_BRANCH  # not a git checkout
+
+
+def test_learner_branch_tree_has_both_sets_and_binder_installs_the_release(tmp_path):
+    out = tmp_path / "branch"
+    assert learner_notebooks.main(["--branch-tree", str(out)]) == 0
+    chapters = [p.stem for p in chapter_notebooks(ROOT)]
+    assert sorted(p.stem for p in (out / "chapters").glob("*.ipynb")) == sorted(chapters)
+    assert sorted(p.stem for p in (out / "student").glob("*.ipynb")) == sorted(chapters)
+    requirements = (out / "binder" / "requirements.txt").read_text().splitlines()
+    main = [line for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
+    assert [line for line in requirements if line[0] != "#"] == [*main, f"d2lmini=={package_version()}"]
+    assert not (out / "binder" / "postBuild").exists()  # no package source on that branch
+    assert "learner-<commit>" in (out / "README.md").read_text()
 
 
 def test_repository_url_is_written_only_in_config():

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import check_notebooks as cn  # noqa: E402
 import check_site  # noqa: E402
 from bookconfig import load_config, repository, toc_files  # noqa: E402
+from d2lmini_book import learner_ref  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -132,14 +133,49 @@ def test_every_exercise_has_an_answer_in_the_built_page(site, chapter):
     assert built == cn.exercises(notebook(chapter)).labels
 
 
+def launch_links(chapter: str, folder: str = "chapters") -> dict[str, str]:
+    """Colab and Binder open the learner notebook, at the tag of the notebooks built from this commit."""
+    url, _ = repository()
+    slug, ref, path = url.split("github.com/", 1)[1], learner_ref(ROOT), f"{folder}/{Path(chapter).name}.ipynb"
+    return {
+        "Colab": f"https://colab.research.google.com/github/{slug}/blob/{ref}/{path}",
+        "Binder": f"https://mybinder.org/v2/gh/{slug}/{ref}?urlpath=lab/tree/{path}",
+    }
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_launch_and_edit_links_point_at_the_configured_branch(site, chapter):
+def test_launch_buttons_open_the_learner_notebook_and_edit_opens_the_chapter(site, student_site, chapter):
     url, branch = repository()
-    slug = url.split("github.com/", 1)[1]
     hrefs = {a["href"] for a in soup(site, chapter).select("a[href]")}
-    assert f"https://colab.research.google.com/github/{slug}/blob/{branch}/{chapter}.ipynb" in hrefs
-    assert f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{chapter}.ipynb" in hrefs
+    assert set(launch_links(chapter).values()) <= hrefs
     assert f"{url}/edit/{branch}/{chapter}.ipynb" in hrefs
+    student_hrefs = {a["href"] for a in soup(student_site, chapter).select("a[href]")}
+    assert set(launch_links(chapter, "student").values()) <= student_hrefs
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_download_button_and_notebooks_folder_serve_the_learner_notebooks(site, student_site, chapter):
+    """The download button's file is the edition's learner notebook: no hidden cells, and no answers for students."""
+    stem = Path(chapter).name
+    reader = nbformat.read(site / "notebooks" / "reader" / f"{stem}.ipynb", as_version=4)
+    student = nbformat.read(site / "notebooks" / "student" / f"{stem}.ipynb", as_version=4)
+    assert nbformat.read(site / "_sources" / f"{chapter}.ipynb", as_version=4) == reader
+    assert nbformat.read(student_site / "_sources" / f"{chapter}.ipynb", as_version=4) == student
+    assert nbformat.read(student_site / "notebooks" / "student" / f"{stem}.ipynb", as_version=4) == student
+    assert not (student_site / "notebooks" / "reader").exists()
+    hidden = [c for c in notebook(chapter).cells if "remove-cell" in c.metadata.get("tags", [])]
+    assert hidden and not any("remove-cell" in c.metadata.get("tags", []) for c in reader.cells + student.cells)
+    assert any(c.source.startswith("## Answers") for c in reader.cells)
+    assert not any("Answer" in c.source for c in student.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_exercises_are_numbered_alike_on_the_page_and_in_the_learner_notebook(site, chapter):
+    page = [t.get_text(" ", strip=True) for t in soup(site, chapter).select(".exercise .admonition-title")]
+    reader = nbformat.read(site / "notebooks" / "reader" / f"{Path(chapter).name}.ipynb", as_version=4)
+    headings = [line[5:] for c in reader.cells for line in c.source.splitlines() if line.startswith("#### Exercise ")]
+    number = CHAPTERS.index(chapter)
+    assert page == headings == [f"Exercise {number}.{i}" for i in range(1, len(page) + 1)]
 
 
 def test_api_page_documents_every_public_name(site):
@@ -298,13 +334,8 @@ def image_problems(page, page_name: str) -> list[str]:
 
 
 def launch_problems(page, chapter: str) -> list[str]:
-    """The rocket menu opens and offers Binder and Colab for this notebook on the configured branch."""
-    url, branch = repository()
-    slug = url.split("github.com/", 1)[1]
-    expected = {
-        "Colab": f"https://colab.research.google.com/github/{slug}/blob/{branch}/{chapter}.ipynb",
-        "Binder": f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{chapter}.ipynb",
-    }
+    """The rocket menu opens and offers Binder and Colab for this chapter's learner notebook."""
+    expected = launch_links(chapter)
     page.click(".dropdown-launch-buttons button")
     problems = []
     for name, href in expected.items():

@@ -23,6 +23,21 @@ Clean pages
     CDN, are not included at all. pydata-sphinx-theme logs an error on a
     first visit when no ``default_mode`` is set; it is set to ``auto``, the
     mode the theme falls back to anyway.
+Chapters numbered from 0
+    The chapter parts of _toc.yml are numbered; Sphinx starts at 1, the book
+    at 0 (0. Getting started, 1. Tensors, ...), so every section, figure and
+    exercise number is shifted by one: "Exercise 6.3" is the third exercise
+    of chapter 6 here and in the learner notebooks.
+Learner notebooks
+    tools/learner_notebooks.py turns every chapter into a reader notebook
+    (answers folded at the end) and a student notebook (no answers). The
+    build publishes them under ``notebooks/reader/`` and
+    ``notebooks/student/`` (the student edition only the student set), the
+    download button of a chapter serves the edition's learner notebook, and
+    the Colab and Binder buttons open it on GitHub, at the git ref
+    ``learner_ref()``: the Pages workflow pushes the notebooks built from
+    commit C to the branch ``learner-notebooks`` and tags them
+    ``learner-<C>``, so a page always opens the notebook it was built with.
 One repository URL
     MyST substitutions ``{{ repo_url }}``, ``{{ repo_branch }}``,
     ``{{ binder_url }}``, ``{{ clone_command }}`` and ``{{ d2lmini_version }}``
@@ -31,8 +46,10 @@ One repository URL
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from docutils import nodes
@@ -122,6 +139,119 @@ def add_substitutions(app: Sphinx, config) -> None:
     config.myst_substitutions = {**values, **(config.myst_substitutions or {})}
 
 
+# --- Chapters numbered from 0 ------------------------------------------------------
+
+
+def number_chapters_from_zero(app: Sphinx, env) -> list[str]:
+    """Shift Sphinx's section and figure (exercise) numbers so the first chapter is 0.
+
+    Sphinx assigns them afresh whenever the toctree changes (always from 1), in
+    ``env.toc_secnumbers``, ``env.toc_fignumbers`` and the ``secnumber`` of each
+    toctree entry (the sidebar); a first chapter numbered 1 means "not shifted yet".
+    """
+    sections = [n for numbers in env.toc_secnumbers.values() for n in numbers.values() if n]
+    if not sections or min(n[0] for n in sections) != 1:
+        return []
+    shift = lambda number: (number[0] - 1, *number[1:]) if number else number  # noqa: E731
+    for numbers in env.toc_secnumbers.values():
+        numbers.update({anchor: shift(n) for anchor, n in numbers.items()})
+    for kinds in env.toc_fignumbers.values():
+        for numbers in kinds.values():
+            numbers.update({target: shift(n) for target, n in numbers.items()})
+    for toc in env.tocs.values():
+        for reference in toc.findall(nodes.reference):
+            if reference.get("secnumber"):
+                reference["secnumber"] = shift(reference["secnumber"])
+    return []
+
+
+# --- Learner notebooks -------------------------------------------------------------
+
+LEARNER_BRANCH = "learner-notebooks"
+
+
+def learner_ref(srcdir: Path) -> str:
+    """``learner-<commit>``: the tag of the learner notebooks built from this commit.
+
+    The commit is ``GITHUB_SHA`` in GitHub Actions, else ``git rev-parse HEAD``;
+    without either, the branch ``learner-notebooks`` (its newest notebooks).
+    """
+    sha = os.environ.get("GITHUB_SHA", "")
+    if not sha:
+        try:
+            sha = subprocess.run(
+                ["git", "rev-parse", "HEAD"], cwd=srcdir, capture_output=True, text=True, check=True
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return LEARNER_BRANCH
+    return f"learner-{sha[:12]}"
+
+
+def learner_set(app: Sphinx) -> str:
+    return "student" if app.config.hide_solutions else "reader"
+
+
+def build_learner_notebooks(app: Sphinx) -> None:
+    from bookconfig import chapter_notebooks  # tools/ is on sys.path (local_extensions)
+    from learner_notebooks import LearnerNotebookError, build
+
+    chapters = chapter_notebooks(Path(app.srcdir))
+    app.d2lmini_learner = {}
+    try:
+        app.d2lmini_learner = build(chapters, chapters)
+    except LearnerNotebookError as error:
+        logger.warning(f"no learner notebooks: {error}")
+
+
+def learner_path(app: Sphinx, pagename: str) -> str:
+    """Where a chapter's learner notebook lies on the learner branch (and in the site)."""
+    folder = "chapters" if learner_set(app) == "reader" else "student"
+    return f"{folder}/{Path(pagename).name}.ipynb"
+
+
+def point_launch_buttons_at_learner_notebooks(app: Sphinx, pagename: str, templatename: str, context, doctree) -> None:
+    if Path(pagename).name not in getattr(app, "d2lmini_learner", {}).get(learner_set(app), {}):
+        return
+    options = app.config.html_theme_options
+    slug = str(options.get("repository_url", "")).rstrip("/").split("github.com/", 1)[-1]
+    launch = options.get("launch_buttons", {})
+    ref, path = app.config.d2lmini_learner_ref or learner_ref(Path(app.srcdir)), learner_path(app, pagename)
+    links = {
+        "Colab": f"{str(launch.get('colab_url', '')).rstrip('/')}/github/{slug}/blob/{ref}/{path}",
+        "Binder": f"{str(launch.get('binderhub_url', '')).rstrip('/')}/v2/gh/{slug}/{ref}?urlpath=lab/tree/{path}",
+    }
+    for button in header_buttons(context.get("header_buttons", [])):
+        if button.get("text") in links:
+            button["url"] = links[button["text"]]
+
+
+def header_buttons(buttons: list):
+    for button in buttons:
+        if isinstance(button, dict):
+            yield button
+            yield from header_buttons(button.get("buttons", []))
+
+
+def publish_learner_notebooks(app: Sphinx, exception) -> None:
+    """Both sets under notebooks/ (the student edition: its own), and the download button's copy."""
+    import nbformat
+
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    learner = getattr(app, "d2lmini_learner", {})
+    for name, chapters in learner.items():
+        if app.config.hide_solutions and name != "student":
+            continue
+        for stem, notebook in chapters.items():
+            (out / "notebooks" / name).mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook, out / "notebooks" / name / f"{stem}.ipynb")
+    for source in (out / "_sources").rglob("*.ipynb"):
+        notebook = learner.get(learner_set(app), {}).get(source.stem)
+        if notebook is not None:
+            nbformat.write(notebook, source)
+
+
 # --- Clean pages -----------------------------------------------------------------
 
 
@@ -190,6 +320,8 @@ def copy_mathjax(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("d2lmini_mathjax_dir", "node_modules/mathjax/es5", "html")
+    # The git ref the launch buttons open; empty: learner_ref() (the tag of this commit's notebooks).
+    app.add_config_value("d2lmini_learner_ref", "", "html")
     app.setup_extension("sphinx_exercise")
     app.add_directive("solution-start", SolutionStart, override=True)
     app.add_node(removed_solution)
@@ -201,4 +333,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_mathjax)
     app.connect("html-page-context", check_page_assets)
     app.connect("build-finished", copy_mathjax)
+    app.connect("env-get-updated", number_chapters_from_zero, priority=900)
+    app.connect("builder-inited", build_learner_notebooks)
+    app.connect("html-page-context", point_launch_buttons_at_learner_notebooks, priority=502)
+    app.connect("build-finished", publish_learner_notebooks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

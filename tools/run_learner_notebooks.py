@@ -1,0 +1,140 @@
+"""Run the reader notebooks the way a learner does: released package, fresh environment, CPU.
+
+Usage:
+    python tools/run_learner_notebooks.py [--work DIR] [--report FILE] [NOTEBOOK ...]
+
+1. Builds the d2lmini wheel from a copy of the checkout's package files.
+2. Creates a virtual environment in a folder outside the repository and
+   installs the wheel and ipykernel there: pip resolves d2lmini's declared
+   dependencies as it would in Colab or Binder, within the versions of CI's
+   constraints.txt (so locally available wheels are reused).
+3. Writes the reader notebooks (tools/learner_notebooks.py) to a folder
+   outside the repository and runs each top to bottom in a kernel of that
+   environment, with no GPU visible. No output is compared: a notebook fails
+   when a cell raises (cells tagged ``raises-exception`` may) or when the
+   kernel's peak memory (VmHWM, its peak resident set) reaches 1.5 GB, what
+   Binder gives a session.
+4. Writes the seconds and peak memory of each chapter to ``--report``
+   (default _build/learner-run.json), which tools/execution_report.py adds to
+   the book's execution report.
+
+Exits 1 and names each failing chapter. Linux only (it reads /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from bookconfig import ROOT, chapter_notebooks, package_version
+from learner_notebooks import build
+
+PEAK_LIMIT = 1.5e9  # bytes: Binder's memory per session is 1-2 GB
+CONSTRAINTS = ROOT / "constraints.txt"
+PACKAGE_FILES = ("pyproject.toml", "README.md", "d2lmini")
+KERNEL = "d2lmini-learner"
+
+
+def pip(python: Path, *args: str) -> None:
+    subprocess.run([str(python), "-m", "pip", "-qq", "--disable-pip-version-check", *args], check=True)
+
+
+def build_wheel(work: Path) -> Path:
+    """The d2lmini wheel, built from a copy so the checkout gets no build/ or egg-info."""
+    source = work / "source"
+    source.mkdir()
+    for name in PACKAGE_FILES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, source / name)
+    pip(Path(sys.executable), "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(work / "dist"), str(source))
+    return next((work / "dist").glob(f"d2lmini-{package_version()}-*.whl"))
+
+
+def learner_environment(work: Path, wheel: Path) -> Path:
+    """A fresh virtual environment with the wheel and a kernel; returns its Jupyter data folder."""
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    pip(python, "install", "--constraint", str(CONSTRAINTS), str(wheel), "ipykernel")
+    subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix", str(venv), "--name", KERNEL], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    return venv / "share" / "jupyter"
+
+
+def peak_memory(pid: int) -> int:
+    """Peak resident set (VmHWM) of a running process, in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def run(path: Path, folder: Path) -> dict:
+    """Run one notebook in the learner kernel; its seconds, peak memory and error (or None)."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, kernel_name=KERNEL, timeout=900, resources={"metadata": {"path": str(folder)}})
+    start, error = time.perf_counter(), None
+    with client.setup_kernel(env={**os.environ, "CUDA_VISIBLE_DEVICES": ""}):
+        try:
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+        except CellExecutionError as failure:
+            error = f"{failure.ename}: {failure.evalue}"
+        peak = peak_memory(client.km.provisioner.pid)
+    return {"seconds": round(time.perf_counter() - start, 1), "peak_mb": round(peak / 1e6), "error": error}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, help="working folder outside the repository (default: a new temporary one)")
+    parser.add_argument("--report", type=Path, default=ROOT / "_build" / "learner-run.json")
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    work = (args.work or Path(tempfile.mkdtemp(prefix="d2lmini-learner-"))).resolve()
+    if work.is_relative_to(ROOT):
+        parser.error(f"--work {work} is inside the repository; a learner's folder is not")
+    chapters = chapter_notebooks(ROOT)
+    paths = [p.resolve() for p in args.notebooks] or chapters
+    readers = build(paths, chapters)["reader"]
+    folder = work / "notebooks"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, notebook in readers.items():
+        nbformat.write(notebook, folder / f"{stem}.ipynb")
+
+    os.environ["JUPYTER_PATH"] = str(learner_environment(work, build_wheel(work)))
+    results, failures = {}, []
+    for stem in readers:
+        results[stem] = result = run(folder / f"{stem}.ipynb", folder)
+        if result["error"]:
+            failures.append(f"{stem}: {result['error']}")
+        elif result["peak_mb"] * 1e6 >= PEAK_LIMIT:
+            failures.append(f"{stem}: peak memory {result['peak_mb']} MB, over {PEAK_LIMIT / 1e6:.0f} MB")
+        print(f"{stem}: {result['seconds']:.1f} sec, peak {result['peak_mb']} MB" + (f", {result['error']}" if result["error"] else ""))
+
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    environment = subprocess.run([str(work / "venv/bin/python"), "-c", "import torch; print(torch.__version__)"],
+                                 capture_output=True, text=True).stdout.strip()  # fmt: skip
+    report = {"d2lmini": package_version(), "torch": environment, "python": platform.python_version(), "chapters": results}
+    args.report.write_text(json.dumps(report, indent=1) + "\n")
+    print("\n".join(failures) or f"every learner notebook ran, each under {PEAK_LIMIT / 1e6:.0f} MB")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
