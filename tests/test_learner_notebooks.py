@@ -57,10 +57,29 @@ def test_learner_notebooks_drop_hidden_cells_and_render_exercises(good):
         # Outputs stay: the figure of cell 3 is still there, identical.
         figure = next(c for c in nb.cells if c.source.startswith("x = torch.arange"))
         assert figure.outputs == source.cells[3].outputs
-        # hide-input code (the self-checks) is collapsed, tags kept.
+        # hide-input code (the self-checks) is collapsed in JupyterLab and Colab, tags kept.
         checks = [c for c in nb.cells if "selfcheck(" in c.source]
-        assert len(checks) == 4 and all(c.metadata["jupyter"]["source_hidden"] for c in checks)
+        assert len(checks) == 4 and all(c.metadata["jupyter"]["source_hidden"] and c.metadata["cellView"] == "form" for c in checks)
+        assert all(c.source.startswith("#@title Self-check question\n") and "hide-input" in c.metadata["tags"] for c in checks)
         assert nbformat.validate(nb) is None
+
+
+def test_deliberate_errors_are_caught_so_run_all_goes_on(good, capsys):
+    for nb in convert(good).values():
+        [cell] = [c for c in nb.cells if "torch.ones(2, 3) + torch.ones(4, 5)" in c.source]
+        assert cell.source.startswith("try:  # this cell fails on purpose") and "raises-exception" not in cell.metadata.get("tags", [])
+        [output] = cell.outputs
+        assert output.output_type == "stream" and output.text.startswith("RuntimeError: The size of tensor a (3)")
+        exec(cell.source, {"torch": __import__("torch")})  # runs without raising, prints what was stored
+        assert capsys.readouterr().out == output.text
+
+
+def test_widget_outputs_are_dropped_until_the_cell_runs(good):
+    plant(good, lambda nb: nb.cells[12].outputs.append(nbformat.v4.new_output(
+        "display_data", data={"text/plain": "IntSlider(value=2)", ln.WIDGET_VIEW: {"model_id": "x", "version_major": 2, "version_minor": 0}})))  # fmt: skip
+    for nb in convert(good).values():
+        [cell] = [c for c in nb.cells if "IntSlider" in c.source]
+        assert cell.outputs == []
 
 
 def test_reader_set_folds_answers_after_the_exercises_and_student_set_has_none(good):
@@ -72,6 +91,7 @@ def test_reader_set_folds_answers_after_the_exercises_and_student_set_has_none(g
     assert text.count("<details>\n<summary><b>Show the answer</b></summary>") >= 6
     gated = [c for c in reader.cells if "GATED-ANSWER" in c.source]
     assert len(gated) == 1 and gated[0].metadata["jupyter"]["source_hidden"] and gated[0].outputs
+    assert gated[0].source.startswith("#@title Answer to Exercise 6.6\n")
     assert reader.cells.index(gated[0]) > [c.source for c in reader.cells].index(next(c.source for c in reader.cells if c.source.startswith("## Answers")))
     assert "Answer" not in markdown(student) and "Sum the squares" not in markdown(student)
     assert not any("GATED-ANSWER" in c.source for c in student.cells)

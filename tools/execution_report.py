@@ -61,7 +61,8 @@ def learner_rows(root: Path) -> list[str]:
         return ["", "The learner notebooks were not run on the machine that built this page (`make test-learner`).", ""]
     run = json.loads(path.read_text(encoding="utf8"))
     chapters = run["chapters"]
-    table = [f"| {stem} | {r['seconds']:.1f} | {r['peak_mb']:,} | {'ran' if not r['error'] else r['error']} |" for stem, r in chapters.items()]
+    result = lambda r: "ran" if not r["error"] else r["error"].replace("|", "\\|")  # noqa: E731
+    table = [f"| {stem} | {r['seconds']:.1f} | {r['peak_mb']:,} | {result(r)} |" for stem, r in chapters.items()]
     return [
         "",
         "## The learner notebooks in a fresh environment",
@@ -69,7 +70,8 @@ def learner_rows(root: Path) -> list[str]:
         "The notebooks learners open (answers folded, hidden checks removed), run top to bottom",
         "by `make test-learner` in a new virtual environment where d2lmini is installed from its wheel",
         f"(d2lmini {run['d2lmini']}, PyTorch {run['torch']}, Python {run['python']}), from a folder",
-        "outside the repository, without a GPU, when this page was built. Peak memory is the",
+        f"outside the repository, without a GPU, with {run.get('threads', '?')} torch thread(s), when this page was built.",
+        "Peak memory is the",
         "kernel's peak resident set; the test fails at 1,500 MB, what Binder gives a session.",
         "",
         "| Notebook | Seconds | Peak memory (MB) | Result |",

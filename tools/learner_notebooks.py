@@ -19,9 +19,14 @@ JupyterLab and Colab, which render Markdown but not MyST:
 - the **reader** set moves every answer to an "Answers" section after the
   exercises, its prose folded in ``<details>`` blocks and its code cells
   collapsed (JupyterLab); the **student** set has no answers at all;
+- a cell that fails on purpose (tag ``raises-exception``) catches and prints
+  its error, so "Run all" runs past it in Colab and Jupyter, and ``%xmode``
+  lines go (the learner keeps full tracebacks); widget outputs, whose state
+  is not stored, are dropped until the cell runs;
 - cross-references become links to the other notebooks (pages that are not
   chapters, such as the API reference, to the published site),
-  ``(label)=`` targets are dropped, and ``hide-input`` code is collapsed;
+  ``(label)=`` targets are dropped, and ``hide-input`` code (figures,
+  self-check questions) is collapsed, in JupyterLab and in Colab;
 - stored outputs are kept, so a reader sees the expected result before running.
 
 A chapter that cannot be turned into a learner notebook (an exercise without
@@ -42,6 +47,7 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,11 +59,12 @@ from check_notebooks import DIRECTIVE, FENCE, OPTION, exercises
 
 SETS = ("reader", "student")
 AUTHORING_TAG = "remove-cell"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TARGET = re.compile(r"^\(([\w-]+)\)=\s*$")
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
 HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
-COLLAPSED = {"jupyter": {"source_hidden": True}}
 
 
 class LearnerNotebookError(ValueError):
@@ -209,15 +216,17 @@ class Converter:
         if problems:
             raise LearnerNotebookError(f"{self.path.name}: {problems[0]}; fix the exercise markup (tools/check_notebooks.py)")
         lesson, answers, count = [], [], 0
-        gate: list | None = None  # the answer whose solution-start is open: its cells go there
+        gated = ""  # the exercise whose gated answer (solution-start ... solution-end) is open
         for self.cell, cell in enumerate(nb.cells):
             if AUTHORING_TAG in cell.metadata.get("tags", []):
                 continue
             if cell.cell_type != "markdown":
                 if cell.cell_type == "code":
                     self.check_code(cell)
-                    cell = self.learner_code(cell, answer=gate is not None)
-                (gate if gate is not None else lesson).append(cell)
+                    cell = self.learner_code(cell, gated)
+                    if not cell.source.strip():
+                        continue  # it only set the traceback mode
+                (answers if gated else lesson).append(cell)
                 continue
             parts: list[str] = []
 
@@ -233,27 +242,26 @@ class Converter:
                     title = exercise_title(self.number, count, block.argument)
                     parts.append(f"#### {title}\n\n{self.markdown(block.body)}")
                 elif block.directive == "solution":
-                    flush(gate if gate is not None else lesson)
+                    flush(answers if gated else lesson)
                     answers.append(self.answer_heading(block.argument))
                     answers.append(self.markdown_cell(cell, self.markdown(block.body), answer=True))
                 elif block.directive == "solution-start":
                     flush(lesson)
                     answers.append(self.answer_heading(block.argument))
-                    gate = answers
+                    gated = block.argument
                 elif block.directive == "solution-end":
                     flush(answers)
-                    gate = None
+                    gated = ""
                 elif block.directive:
                     raise self.fail(f"the MyST directive {{{block.directive}}} has no notebook form", "use Markdown or an exercise/solution")
                 else:
                     parts.append(self.markdown(block.text))
-            flush(gate if gate is not None else lesson)
+            flush(answers if gated else lesson)
         return {"reader": self.notebook(nb, lesson + self.answers_section(answers)), "student": self.notebook(nb, lesson)}
 
     def answer_heading(self, label: str):
         target = self.targets[label]
         return nbformat.v4.new_markdown_cell(f"### Answer to {target.text}\n\n[Back to the exercise](#{target.anchor})")
-
 
     def answers_section(self, answers: list) -> list:
         if not answers:
@@ -269,12 +277,54 @@ class Converter:
             text = f"<details>\n<summary><b>Show the answer</b></summary>\n\n{text}\n\n</details>"
         return nbformat.v4.new_markdown_cell(text, metadata=copy.deepcopy(dict(cell.metadata)))
 
-    @staticmethod
-    def learner_code(cell, answer: bool):
+    def learner_code(self, cell, gated: str):
+        """The cell as a learner's notebook needs it.
+
+        A deliberate error is caught and printed, so that "Run all" (which stops at the
+        first error in Colab and Jupyter) runs past it. Widget outputs are dropped: their
+        state is not stored, so they would show as a broken widget until the cell runs.
+        Answer code and ``hide-input`` code are collapsed: JupyterLab reads
+        ``jupyter.source_hidden``, Colab a ``#@title`` line with ``cellView: form``.
+        """
         cell = copy.deepcopy(cell)
-        if answer or "hide-input" in cell.metadata.get("tags", []):
-            cell.metadata.update(copy.deepcopy(COLLAPSED))
+        cell.source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%xmode"))
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":  # what %xmode printed
+                output.text = "".join(line for line in output.text.splitlines(True) if not line.startswith("Exception reporting mode:"))
+        cell.outputs = [o for o in cell.get("outputs", []) if WIDGET_VIEW not in o.get("data", {}) and o.get("text", True)]
+        if "raises-exception" in cell.metadata.get("tags", []):
+            self.catch_error(cell)
+        if not gated and "hide-input" not in cell.metadata.get("tags", []):
+            return cell
+        cell.metadata.update({"jupyter": {"source_hidden": True}, "cellView": "form"})
+        if gated:
+            title = f"Answer to {self.targets[gated].text}"
+        elif "selfcheck(" in cell.source:
+            title = "Self-check question"
+        else:
+            title = "Code of the output below"
+        if not cell.source.startswith("%%"):  # a cell magic must stay the first line
+            cell.source = f"#@title {title}\n{cell.source}"
         return cell
+
+    def catch_error(self, cell) -> None:
+        """Wrap a ``raises-exception`` cell in ``try``/``except`` that prints the error, and store that print."""
+        code = cell.source
+        if any(isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value
+               for node in ast.walk(ast.parse(TransformerManager().transform_cell(code)))):  # fmt: skip
+            raise self.fail("a raises-exception cell holds a multi-line string", "indenting it would change the string; build it from lines")
+        cell.source = (
+            "try:  # this cell fails on purpose: read the error\n"
+            + textwrap.indent(code, "    ")
+            + '\nexcept Exception as error:\n    print(f"{type(error).__name__}: {error}")'
+        )
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if not errors:
+            raise self.fail("a cell tagged raises-exception has no stored error", "run `make execute`, or drop the tag")
+        cell.outputs = [o for o in cell.outputs if o.output_type != "error"]
+        text = f"{errors[0].ename}: {ANSI.sub('', errors[0].evalue)}\n"
+        cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
+        cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "raises-exception"]
 
     def notebook(self, nb, cells: list):
         result = copy.deepcopy(nb)

@@ -10,10 +10,14 @@ Usage:
    constraints.txt (so locally available wheels are reused).
 3. Writes the reader notebooks (tools/learner_notebooks.py) to a folder
    outside the repository and runs each top to bottom in a kernel of that
-   environment, with no GPU visible. No output is compared: a notebook fails
-   when a cell raises (cells tagged ``raises-exception`` may) or when the
-   kernel's peak memory (VmHWM, its peak resident set) reaches 1.5 GB, what
-   Binder gives a session.
+   environment, with no GPU visible. A notebook fails when a cell raises, when
+   the kernel's peak memory (VmHWM, its peak resident set) reaches 1.5 GB,
+   what Binder gives a session, or when a cell whose output nbval compares
+   (no ``nbval-ignore-output`` tag; sanitised by nbval_sanitize.cfg) prints
+   something else than the page shows: then the learner does not see what
+   the book promised, most often because a hidden cell drew random numbers
+   from the global generator (give it its own ``torch.Generator`` or wrap it
+   in ``torch.random.fork_rng()``).
 4. Writes the seconds and peak memory of each chapter to ``--report``
    (default _build/learner-run.json), which tools/execution_report.py adds to
    the book's execution report.
@@ -24,9 +28,12 @@ Exits 1 and names each failing chapter. Linux only (it reads /proc).
 from __future__ import annotations
 
 import argparse
+import configparser
+import copy
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -83,9 +90,48 @@ def peak_memory(pid: int) -> int:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
+def sanitizers() -> list[tuple[re.Pattern, str]]:
+    config = configparser.ConfigParser()
+    config.read(ROOT / "nbval_sanitize.cfg")
+    return [(re.compile(config[name]["regex"]), config[name]["replace"]) for name in config.sections()]
+
+
+def shown(cell, rules) -> list[str]:
+    """What nbval compares of a cell's outputs: streams (merged) and text/plain or text/html, sanitised."""
+    texts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            text = output.text
+            if texts and texts[-1][0] == output.name:
+                texts[-1] = (output.name, texts[-1][1] + text)
+                continue
+            texts.append((output.name, text))
+        elif output.output_type in ("execute_result", "display_data"):
+            data = output.get("data", {})
+            texts.append(("data", data.get("text/html") or data.get("text/plain", "")))
+    result = []
+    for _, text in texts:
+        for pattern, replacement in rules:
+            text = pattern.sub(replacement, text)
+        result.append(text)
+    return result
+
+
+def differences(stored, ran) -> list[str]:
+    """Cells whose compared outputs differ from the stored ones: "cell N: stored ... / now ..."."""
+    rules, found = sanitizers(), []
+    for index, (before, after) in enumerate(zip(stored.cells, ran.cells)):
+        if before.cell_type != "code" or {"nbval-ignore-output", "nbval-skip"} & set(before.metadata.get("tags", [])):
+            continue
+        if shown(before, rules) != shown(after, rules):
+            found.append(f"cell {index}: the page shows {shown(before, rules)!r:.120} but it prints {shown(after, rules)!r:.120}")
+    return found
+
+
 def run(path: Path, folder: Path) -> dict:
-    """Run one notebook in the learner kernel; its seconds, peak memory and error (or None)."""
+    """Run one notebook in the learner kernel; its seconds, peak memory and problem (or None)."""
     nb = nbformat.read(path, as_version=4)
+    stored = copy.deepcopy(nb)
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=900, resources={"metadata": {"path": str(folder)}})
     start, error = time.perf_counter(), None
     with client.setup_kernel(env={**os.environ, "CUDA_VISIBLE_DEVICES": ""}):
@@ -95,6 +141,8 @@ def run(path: Path, folder: Path) -> dict:
         except CellExecutionError as failure:
             error = f"{failure.ename}: {failure.evalue}"
         peak = peak_memory(client.km.provisioner.pid)
+    if error is None and (changed := differences(stored, nb)):
+        error = f"{len(changed)} cell(s) print something else than the page; " + "; ".join(changed[:3])
     return {"seconds": round(time.perf_counter() - start, 1), "peak_mb": round(peak / 1e6), "error": error}
 
 
@@ -128,7 +176,9 @@ def main(argv: list[str]) -> int:
     args.report.parent.mkdir(parents=True, exist_ok=True)
     environment = subprocess.run([str(work / "venv/bin/python"), "-c", "import torch; print(torch.__version__)"],
                                  capture_output=True, text=True).stdout.strip()  # fmt: skip
-    report = {"d2lmini": package_version(), "torch": environment, "python": platform.python_version(), "chapters": results}
+    threads = os.environ.get("OMP_NUM_THREADS", str(os.cpu_count()))
+    report = {"d2lmini": package_version(), "torch": environment, "python": platform.python_version(),
+              "threads": threads, "chapters": results}  # fmt: skip
     args.report.write_text(json.dumps(report, indent=1) + "\n")
     print("\n".join(failures) or f"every learner notebook ran, each under {PEAK_LIMIT / 1e6:.0f} MB")
     if not args.work:
