@@ -190,7 +190,7 @@ def test_install_cell_mismatch_is_caught(good):
     first = cn.code_cells(good)[0]
     assert first.source == install_cell_source()
     bad = copy.deepcopy(good)
-    cn.code_cells(bad)[0].source = first.source.replace("installed < (", "installed <= (")
+    cn.code_cells(bad)[0].source = first.source.replace(") < (", ") <= (")
     assert cn.check_install_cell(bad)
     assert cn.check_install_cell(good, expected=first.source.replace("d2lmini==", "d2lmini>="))
 
