@@ -170,12 +170,14 @@ def test_download_button_and_notebooks_folder_serve_the_learner_notebooks(site, 
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_exercises_are_numbered_alike_on_the_page_and_in_the_learner_notebook(site, chapter):
+def test_chapters_and_exercises_are_numbered_from_0_alike_on_the_page_and_in_the_learner_notebook(site, chapter):
     page = [t.get_text(" ", strip=True) for t in soup(site, chapter).select(".exercise .admonition-title")]
     reader = nbformat.read(site / "notebooks" / "reader" / f"{Path(chapter).name}.ipynb", as_version=4)
     headings = [line[5:] for c in reader.cells for line in c.source.splitlines() if line.startswith("#### Exercise ")]
     number = CHAPTERS.index(chapter)
     assert page == headings == [f"Exercise {number}.{i}" for i in range(1, len(page) + 1)]
+    html = soup(site, chapter)
+    assert html.title.get_text().startswith(f"{number}. ") and html.h1.get_text().startswith(f"{number}. ")
 
 
 def test_api_page_documents_every_public_name(site):

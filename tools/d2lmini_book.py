@@ -146,8 +146,9 @@ def number_chapters_from_zero(app: Sphinx, env) -> list[str]:
     """Shift Sphinx's section and figure (exercise) numbers so the first chapter is 0.
 
     Sphinx assigns them afresh whenever the toctree changes (always from 1), in
-    ``env.toc_secnumbers``, ``env.toc_fignumbers`` and the ``secnumber`` of each
-    toctree entry (the sidebar); a first chapter numbered 1 means "not shifted yet".
+    ``env.toc_secnumbers``, ``env.toc_fignumbers``, the ``secnumber`` of each
+    toctree entry (the sidebar) and of each page title (the browser tab, the
+    previous/next links); a first chapter numbered 1 means "not shifted yet".
     """
     sections = [n for numbers in env.toc_secnumbers.values() for n in numbers.values() if n]
     if not sections or min(n[0] for n in sections) != 1:
@@ -162,6 +163,9 @@ def number_chapters_from_zero(app: Sphinx, env) -> list[str]:
         for reference in toc.findall(nodes.reference):
             if reference.get("secnumber"):
                 reference["secnumber"] = shift(reference["secnumber"])
+    for title in [*env.titles.values(), *env.longtitles.values()]:  # page titles, previous/next links
+        if title.get("secnumber"):
+            title["secnumber"] = shift(title["secnumber"])
     return []
 
 

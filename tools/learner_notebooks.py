@@ -301,8 +301,10 @@ class Converter:
             title = f"Answer to {self.targets[gated].text}"
         elif "selfcheck(" in cell.source:
             title = "Self-check question"
-        else:
+        elif cell.outputs:
             title = "Code of the output below"
+        else:
+            title = "Helper code"
         if not cell.source.startswith("%%"):  # a cell magic must stay the first line
             cell.source = f"#@title {title}\n{cell.source}"
         return cell
