@@ -29,7 +29,8 @@ try:
 except (PackageNotFoundError, ValueError):
     missing = True
 if missing:
-    %pip install --quiet "d2lmini=={version}"'''
+    %pip install --quiet "d2lmini=={version}"
+import d2lmini'''
 
 
 def load_config(root: Path = ROOT) -> dict:
