@@ -163,7 +163,8 @@ def number_chapters_from_zero(app: Sphinx, env) -> list[str]:
         for reference in toc.findall(nodes.reference):
             if reference.get("secnumber"):
                 reference["secnumber"] = shift(reference["secnumber"])
-    for title in [*env.titles.values(), *env.longtitles.values()]:  # page titles, previous/next links
+    titles = {id(t): t for t in [*env.titles.values(), *env.longtitles.values()]}  # often the same node
+    for title in titles.values():  # page titles, previous/next links
         if title.get("secnumber"):
             title["secnumber"] = shift(title["secnumber"])
     return []
