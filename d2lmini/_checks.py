@@ -52,6 +52,12 @@ def check_bool(value, name: str) -> None:
         raise TypeError(f"{name} must be True or False, got {describe(value)}")
 
 
+def check_label(value, name: str, example: str) -> None:
+    """Raise ``TypeError`` unless ``value`` is a non-empty string such as ``example``."""
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{name} must be a non-empty string such as {example}, got {describe(value)}")
+
+
 def check_choice(value, name: str, choices: tuple[str, ...]) -> None:
     """Raise ``ValueError`` unless ``value`` is one of the strings ``choices``."""
     if not isinstance(value, str) or value not in choices:

@@ -16,6 +16,7 @@ from ._checks import (
     check_bool,
     check_callable,
     check_int,
+    check_label,
     check_pair,
     check_scheduler,
     check_updater,
@@ -183,7 +184,8 @@ def _progress(batches: Batches, enabled: bool, epoch: int) -> Batches:
 def train(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num_epochs: int,
           updater: Updater, animate: bool = True, progress: bool = False,
           ylim: tuple[float, float] | None = None, *, scheduler=None, scheduler_step: str = "epoch",
-          on_batch: Callable[[int, int, float], None] | None = None) -> list[EpochStats]:  # fmt: skip
+          on_batch: Callable[[int, int, float], None] | None = None,
+          test_label: str = "test") -> list[EpochStats]:  # fmt: skip
     """Train for ``num_epochs`` and evaluate on ``test_iter`` after each epoch.
 
     Data batches move to the device of ``net``'s parameters, so the same call
@@ -193,7 +195,8 @@ def train(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num_epo
 
     Args:
         test_iter: a test or validation split; its loss and accuracy are
-            measured after every epoch.
+            measured after every epoch (``EpochStats.test_loss`` and
+            ``test_acc``, whichever split it is).
         updater: as in ``train_epoch``; an optimizer must hold ``net``'s
             parameters (it is checked before training).
         scheduler: a ``torch.optim.lr_scheduler`` scheduler of ``updater``,
@@ -204,6 +207,8 @@ def train(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num_epo
         on_batch: called after every update as ``on_batch(epoch, batch, loss)``
             with epoch and batch counted from 1 and the batch's mean training
             loss as a float (reading it waits for the device once per batch).
+        test_label: what ``test_iter`` holds, named on the figure's third
+            curve: ``test_label="valid"`` draws "valid acc".
 
     Returns:
         One ``EpochStats`` per epoch (losses, accuracies, seconds, examples/s).
@@ -222,8 +227,9 @@ def train(net: Net, train_iter: Batches, test_iter: Batches, loss: Loss, num_epo
     check_scheduler(scheduler, scheduler_step, updater)
     if on_batch is not None:
         check_callable(on_batch, "on_batch", "a function of (epoch, batch, loss)")
+    check_label(test_label, "test_label", "'valid'")
     animator = Animator(xlabel="epoch", xlim=(1, num_epochs) if num_epochs > 1 else None, ylim=ylim,
-                        legend=["train loss", "train acc", "test acc"]) if animate else None  # fmt: skip
+                        legend=["train loss", "train acc", f"{test_label} acc"]) if animate else None  # fmt: skip
     per_batch = scheduler if scheduler_step == "batch" else None
     per_epoch = scheduler if scheduler_step == "epoch" else None
 

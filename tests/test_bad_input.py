@@ -288,6 +288,8 @@ CASES = [
      ValueError, "pass scheduler_step='epoch'"),
     ("train: unknown scheduler_step", lambda: scheduled(lambda o: lr_scheduler.StepLR(o, 1), "step"),
      ValueError, "scheduler_step must be 'batch' or 'epoch', got 'step'"),
+    ("train: test_label empty", lambda: fit(test_label=""), TypeError,
+     "test_label must be a non-empty string such as 'valid', got str ''"),
     ("train: on_batch not callable", lambda: fit(on_batch=[]), TypeError, "a function of (epoch, batch, loss)"),
     ("train: learning rate far too large", diverge, FloatingPointError,
      "in epoch 1, batch 2; training stopped. Usual causes: a learning rate too large (try one 10 times smaller)"),

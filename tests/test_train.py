@@ -359,6 +359,17 @@ def test_train_keeps_old_positional_arguments(monkeypatch):
     assert made[0]["ylim"] == (0.0, 2.0)
 
 
+def test_train_names_the_split_it_evaluates(monkeypatch):
+    made = []
+    monkeypatch.setattr(train_module, "Animator", lambda **kwargs: made.append(kwargs) or d2lmini.Animator(**kwargs))
+    train_iter, valid_iter = loaders()
+    net = nn.Linear(2, 2)
+    for label in (None, "valid"):
+        d2lmini.train(net, train_iter, valid_iter, nn.CrossEntropyLoss(), 1, torch.optim.SGD(net.parameters(), lr=0.1),
+                      **({"test_label": label} if label else {}))  # fmt: skip
+    assert [kwargs["legend"][-1] for kwargs in made] == ["test acc", "valid acc"]
+
+
 def test_train_y_axis_fits_losses_below_0_2(monkeypatch):
     made = []
     monkeypatch.setattr(train_module, "Animator", lambda **kwargs: made.append(d2lmini.Animator(**kwargs)) or made[-1])
