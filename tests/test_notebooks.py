@@ -195,6 +195,13 @@ def test_install_cell_mismatch_is_caught(good):
     assert cn.check_install_cell(good, expected=first.source.replace("d2lmini==", "d2lmini>="))
 
 
+def test_install_cell_that_ran_pip_is_caught(good):
+    first = cn.code_cells(good)[0]
+    assert not cn.check_install_cell(good)
+    first.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="ERROR: No matching distribution\n"))
+    assert "older d2lmini" in cn.check_install_cell(good)[0]
+
+
 def test_placeholder_text_and_missing_sections_are_caught(good):
     good.cells[0].source += "\n\nThis section is coming soon."
     good.cells = [c for c in good.cells if not c.source.startswith("## Summary")]

@@ -173,6 +173,11 @@ def check_install_cell(nb, expected: str | None = None) -> list[str]:
             "the first code cell is not the install cell of d2lmini.__version__ "
             "(run `make sync-install-cell`, see README)"
         ]
+    if first.outputs:  # d2lmini was missing or older where the chapter ran: the page shows pip's attempt
+        return [
+            "the install cell has stored output: the environment that executed the chapter had an older "
+            "d2lmini installed (run `pip install -e .` in .venv, then execute the chapter again)"
+        ]
     return []
 
 
