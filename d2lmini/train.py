@@ -42,7 +42,8 @@ class EpochStats:
 
     ``test_loss`` is the mean loss over ``test_iter`` (a test or validation
     split), measured with the training loss function; it is None only in a
-    record built by hand.
+    record built by hand. When ``test_iter`` is a validation split, read the
+    same numbers as ``valid_acc`` and ``valid_loss``.
     """
 
     epoch: int
@@ -52,6 +53,16 @@ class EpochStats:
     seconds: float
     examples_per_sec: float
     test_loss: float | None = None
+
+    @property
+    def valid_acc(self) -> float:
+        """``test_acc``, named for a validation split passed as ``test_iter``."""
+        return self.test_acc
+
+    @property
+    def valid_loss(self) -> float | None:
+        """``test_loss``, named for a validation split passed as ``test_iter``."""
+        return self.test_loss
 
 
 def _batch_sum(l: torch.Tensor, n: int) -> torch.Tensor:

@@ -370,6 +370,11 @@ def test_train_names_the_split_it_evaluates(monkeypatch):
     assert [kwargs["legend"][-1] for kwargs in made] == ["test acc", "valid acc"]
 
 
+def test_epoch_stats_name_a_validation_split():
+    stats = d2lmini.EpochStats(1, 0.5, 0.8, 0.75, 1.0, 100.0, 0.6)
+    assert (stats.valid_acc, stats.valid_loss) == (stats.test_acc, stats.test_loss) == (0.75, 0.6)
+
+
 def test_train_y_axis_fits_losses_below_0_2(monkeypatch):
     made = []
     monkeypatch.setattr(train_module, "Animator", lambda **kwargs: made.append(d2lmini.Animator(**kwargs)) or made[-1])
