@@ -54,14 +54,6 @@ def rows(root: Path) -> tuple[list[str], float]:
 LEARNER_RUN = Path("_build") / "learner-run.json"
 
 
-def learner_result(run: dict) -> str:
-    """One chapter's outcome: its error, or "ran" and how many cells differ from the page."""
-    if run["error"]:
-        return run["error"].replace("|", "\\|")
-    differs = len(run.get("differs", []))
-    return "ran" + (f"; {differs} cell(s) print other values than the page" if differs else "")
-
-
 def learner_rows(root: Path) -> list[str]:
     """The learner-notebook run's table, or a line saying how to get it."""
     path = root / LEARNER_RUN
@@ -69,7 +61,8 @@ def learner_rows(root: Path) -> list[str]:
         return ["", "The learner notebooks were not run on the machine that built this page (`make test-learner`).", ""]
     run = json.loads(path.read_text(encoding="utf8"))
     chapters = run["chapters"]
-    table = [f"| {stem} | {r['seconds']:.1f} | {r['peak_mb']:,} | {learner_result(r)} |" for stem, r in chapters.items()]
+    result = lambda r: "ran" if not r["error"] else r["error"].replace("|", "\\|")  # noqa: E731
+    table = [f"| {stem} | {r['seconds']:.1f} | {r['peak_mb']:,} | {result(r)} |" for stem, r in chapters.items()]
     return [
         "",
         "## The learner notebooks in a fresh environment",
