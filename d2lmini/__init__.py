@@ -26,4 +26,4 @@ from .summary import LayerSummary, summary
 from .train import EpochStats, predict, predict_ch3, train, train_ch3, train_epoch
 from .utils import Accumulator, Timer, cpu, num_gpus, seed, try_gpu
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"

@@ -527,7 +527,7 @@ def _question_name(question) -> str:
     return repr(" ".join(words[:8]) + (" ..." if len(words) > 8 else ""))
 
 
-def check_selfcheck(question, options, multiple, answer, tol, explanation) -> None:
+def check_selfcheck(question, options, multiple, answer, tol, explanation, shuffle) -> None:
     """Raise unless the arguments of ``selfcheck`` make a question that can be answered as written.
 
     Every message names the question by its first words, so the book's checks point at the cell.
@@ -536,6 +536,7 @@ def check_selfcheck(question, options, multiple, answer, tol, explanation) -> No
         raise TypeError(f"question must be a non-empty string, got {describe(question)}")
     q = f"self-check question {_question_name(question)}"
     check_bool(multiple, f"{q}: multiple")
+    check_bool(shuffle, f"{q}: shuffle")
     if not isinstance(explanation, str):
         raise TypeError(f"{q}: explanation must be a string, got {describe(explanation)}")
     if answer is not None:

@@ -24,7 +24,9 @@ import hashlib
 import html
 import math
 import numbers
+import random
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -175,7 +177,7 @@ class SelfCheck:
 
 
 def selfcheck(question: str, options: Optional[Sequence[Option]] = None, *, multiple: bool = False,
-              answer=None, tol=None, explanation: str = "") -> SelfCheck:  # fmt: skip
+              answer=None, tol=None, explanation: str = "", shuffle: bool = True) -> SelfCheck:  # fmt: skip
     """A self-check question, displayed as an interactive block that also works on the static page.
 
     Three kinds:
@@ -187,7 +189,10 @@ def selfcheck(question: str, options: Optional[Sequence[Option]] = None, *, mult
       any answer within ``tol > 0`` of ``answer`` counts (``tol=0.5`` for an int).
 
     Every option needs ``feedback``; a numeric question needs an ``explanation``
-    of the computation. Compute options and answers in the cell with PyTorch
+    of the computation. The options are shown in an order fixed by the question
+    (the same on every machine), not in the order written, so that the right
+    answer is not always "A"; ``shuffle=False`` keeps the written order, for
+    options with a natural order such as numbers. Compute options and answers in the cell with PyTorch
     (an option's text may be a tensor or a size), so they cannot be wrong.
 
     Returns:
@@ -197,11 +202,13 @@ def selfcheck(question: str, options: Optional[Sequence[Option]] = None, *, mult
     Raises:
         ValueError, TypeError: for a question that cannot be answered as written, naming the question.
     """
-    check_selfcheck(question, options, multiple, answer, tol, explanation)
+    check_selfcheck(question, options, multiple, answer, tol, explanation, shuffle)
     if answer is not None:
         return SelfCheck(question, (), False, float(answer), float(tol), explanation)
-    formatted = tuple(Option(format_value(o.text), o.correct, o.feedback) for o in options)
-    return SelfCheck(question, formatted, multiple, None, None, explanation)
+    formatted = [Option(format_value(o.text), o.correct, o.feedback) for o in options]
+    if shuffle:
+        random.Random(zlib.crc32(question.encode("utf8"))).shuffle(formatted)
+    return SelfCheck(question, tuple(formatted), multiple, None, None, explanation)
 
 
 # Colours only mark borders and icons (text, code included, inherits the page's colour): each has a contrast of at

@@ -23,6 +23,7 @@ def single() -> SelfCheck:
          Option(x / x.sum(), feedback="Dividing by the sum is not softmax."),
          Option(torch.exp(x) / torch.exp(x).sum(), feedback="exp(100) overflows float32: inf / inf."),
          Option("<b>not</b> a tag", feedback="Text is escaped: a < b & c.")],
+        shuffle=False,  # the written order, so that the tests below can name positions
     )  # fmt: skip
 
 
@@ -33,6 +34,7 @@ def multiple() -> SelfCheck:
          Option("`torch.arange(2) / 2`", correct=True, feedback="True division gives floats."),
          Option("`torch.arange(2)`", feedback="int64, from Python ints.")],
         multiple=True,
+        shuffle=False,
     )  # fmt: skip
 
 
@@ -236,11 +238,12 @@ Q = "What does the first question of the chapter ask about tensors here?"
         ({"options": [RIGHT, WRONG], "multiple": "yes"}, TypeError, "multiple must be True or False"),
         ({"answer": 1, "tol": 1, "explanation": "e", "multiple": True}, ValueError, "multiple=True needs options"),
         ({"options": [RIGHT, WRONG], "explanation": None}, TypeError, "explanation must be a string"),
+        ({"options": [RIGHT, WRONG], "shuffle": 1}, TypeError, "shuffle must be True or False"),
     ],
     ids=["no-correct", "no-tol", "zero-tol", "negative-tol", "no-explanation", "answer-text", "answer-nan",
          "no-feedback", "duplicate", "duplicate-after-rounding", "one-option", "no-options", "two-correct",
          "strings", "options-string", "correct-int", "nothing", "both", "tol-without-answer", "multiple-str",
-         "numeric-multiple", "explanation-none"],
+         "numeric-multiple", "explanation-none", "shuffle-int"],
 )  # fmt: skip
 def test_bad_question_raises_naming_it(kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)) as info:
@@ -251,6 +254,17 @@ def test_bad_question_raises_naming_it(kwargs, error, message):
 def test_empty_question_is_refused():
     with pytest.raises(TypeError, match="question must be a non-empty string"):
         selfcheck("  ", [RIGHT, WRONG])
+
+
+def test_options_are_shown_in_an_order_fixed_by_the_question():
+    options = [Option(f"option {i}", correct=i == 0, feedback=f"why {i}") for i in range(4)]
+    questions = [f"Question {n}: which option is right?" for n in range(12)]
+    shown = [selfcheck(q, options).options for q in questions]
+    for q, order in zip(questions, shown):
+        assert sorted(order, key=lambda o: o.text) == options  # the same options, texts and feedback kept
+        assert selfcheck(q, options).options == order  # the same order on every call (and machine: crc32)
+    assert len({[o.text for o in order].index("option 0") for order in shown}) > 1  # the right one moves
+    assert selfcheck(questions[0], options, shuffle=False).options == tuple(options)
 
 
 def test_several_correct_options_with_multiple():
