@@ -192,8 +192,9 @@ def selfcheck(question: str, options: Optional[Sequence[Option]] = None, *, mult
     of the computation. The options are shown in an order fixed by the question
     (the same on every machine), not in the order written, so that the right
     answer is not always "A"; ``shuffle=False`` keeps the written order, for
-    options with a natural order such as numbers. Compute options and answers in the cell with PyTorch
-    (an option's text may be a tensor or a size), so they cannot be wrong.
+    options with a natural order such as numbers. Compute options and answers
+    in the cell with PyTorch (an option's text may be a tensor or a size), so
+    they cannot be wrong.
 
     Returns:
         A :class:`SelfCheck`; as the last expression of a cell it displays itself
